@@ -1,0 +1,60 @@
+// libipadm: the client side of the ipmgmtd RPC.
+//
+// A Client holds one connection to the daemon of one instance (root prefix).
+// It connects lazily, performs the version handshake, and reconnects once if
+// the daemon restarted in between (the illumos EBADF retry). Each call is
+// synchronous; list replies are collected from the streamed messages.
+// Errors: IpcError when the daemon cannot be reached, EBade on a protocol
+// mismatch, otherwise the daemon's status. Not thread-safe; use one Client
+// per thread. Never prints or logs.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/paths.h"
+#include "common/status.h"
+#include "ipmgmt.pb.h"
+
+namespace ipadm::client {
+
+constexpr uint32_t kProtocolVersion = 1;
+
+class Client {
+ public:
+  explicit Client(Paths paths);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Status create_if(const std::string& ifname, bool temporary);
+  Status delete_if(const std::string& ifname);
+  Status enable_if(const std::string& ifname);
+  Status disable_if(const std::string& ifname);
+  Result<rpc::ShowIfReply> show_if(const std::string& ifname);
+
+  Status create_addr(const rpc::CreateAddrReq& req);
+  Status delete_addr(const std::string& aobjname, bool release);
+  Result<rpc::ShowAddrReply> show_addr(const std::string& aobjname, const std::string& ifname);
+  // up-addr, down-addr, enable-addr, disable-addr, refresh-addr.
+  Status addr_op(rpc::Request::BodyCase op, const rpc::AddrObjReq& req);
+
+  Status set_prop(const rpc::SetPropReq& req);
+  Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req);
+
+  Result<rpc::RestoreReply> restore();
+  Result<std::string> export_conf(const std::string& format);
+  Status import_conf(const std::string& text);
+
+  // Generic call: sends req (id filled in), merges streamed replies into one.
+  Result<rpc::Reply> call(rpc::Request req);
+
+ private:
+  Status connect_();
+  Result<rpc::Reply> call_once_(const rpc::Request& req);
+  Paths paths_;
+  int fd_ = -1;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace ipadm::client

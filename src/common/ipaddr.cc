@@ -1,0 +1,103 @@
+#include "common/ipaddr.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace ipadm {
+
+std::optional<IpAddr> IpAddr::parse(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  std::string s(text);
+  IpAddr a;
+  if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {
+    a.family = AF_INET;
+    return a;
+  }
+  if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) == 1) {
+    a.family = AF_INET6;
+    return a;
+  }
+  return std::nullopt;
+}
+
+std::string IpAddr::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (family != AF_INET && family != AF_INET6) return "?";
+  inet_ntop(family, bytes.data(), buf, sizeof(buf));
+  return buf;
+}
+
+bool IpAddr::is_zero() const {
+  for (size_t i = 0; i < size(); ++i)
+    if (bytes[i] != 0) return false;
+  return true;
+}
+
+bool IpAddr::is_v6_linklocal() const {
+  return family == AF_INET6 && bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80;
+}
+
+bool IpAddr::is_v4_mapped() const {
+  if (family != AF_INET6) return false;
+  for (int i = 0; i < 10; ++i)
+    if (bytes[i] != 0) return false;
+  return bytes[10] == 0xff && bytes[11] == 0xff;
+}
+
+IpAddr IpAddr::unmapped() const {
+  if (!is_v4_mapped()) return *this;
+  IpAddr v4;
+  v4.family = AF_INET;
+  std::memcpy(v4.bytes.data(), bytes.data() + 12, 4);
+  return v4;
+}
+
+Result<AddrPlen> split_prefix(std::string_view text) {
+  AddrPlen r;
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    r.host = std::string(text);
+    return r;
+  }
+  r.host = std::string(text.substr(0, slash));
+  std::string_view num = text.substr(slash + 1);
+  int v = -1;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0)
+    return Result<AddrPlen>(Errc::BadAddr, std::string(text));
+  r.prefixlen = v;
+  return r;
+}
+
+Result<int> default_prefixlen(const IpAddr& a) {
+  if (a.family == AF_INET6) return 64;
+  uint8_t first = a.bytes[0];
+  if (first < 128) return 8;
+  if (first < 192) return 16;
+  if (first < 224) return 24;
+  return Result<int>(Errc::BadAddr, "no default prefix length for " + a.to_string());
+}
+
+Status check_prefixlen(const IpAddr& a, int plen) {
+  if (plen < 1 || plen > a.max_prefixlen())
+    return Status(Errc::InvalidArg, "prefix length " + std::to_string(plen) + " out of range");
+  return Status::ok();
+}
+
+std::optional<IpAddr> broadcast_for(const IpAddr& a, int plen) {
+  if (a.family != AF_INET || plen >= 31 || plen < 1) return std::nullopt;
+  uint32_t host;
+  std::memcpy(&host, a.bytes.data(), 4);
+  host = ntohl(host);
+  uint32_t mask = plen == 0 ? 0 : (~uint32_t{0} << (32 - plen));
+  uint32_t b = htonl(host | ~mask);
+  IpAddr r;
+  r.family = AF_INET;
+  std::memcpy(r.bytes.data(), &b, 4);
+  return r;
+}
+
+}  // namespace ipadm

@@ -1,0 +1,43 @@
+// The live objects the daemon tracks: active interfaces and address objects.
+//
+// These are the nodes of core::AddrObjMap and the rows of its volatile mirror
+// (store::VolatileStore), so a restarted daemon knows which kernel addresses
+// it owns without touching the kernel. Plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/ipaddr.h"
+#include "common/names.h"
+
+namespace ipadm {
+
+// An IP interface known to the daemon. flags: kActive (plumbed in the kernel
+// in this boot) and/or kPersist (in the store).
+struct IfObj {
+  std::string ifname;
+  bool v4 = false;   // IPv4 plumbed (active)
+  bool v6 = false;   // IPv6 plumbed (active)
+  uint32_t flags = 0;
+};
+
+// An address object. The kernel key is (ifname, local, prefixlen, peer):
+// Linux has no logical interface numbers.
+struct AddrObj {
+  std::string aobjname;
+  std::string ifname;
+  int family = 0;                 // AF_INET / AF_INET6
+  AddrType atype = AddrType::Static;
+  uint32_t flags = 0;             // kActive | kPersist; neither = disabled stub
+  IpAddr local;                   // resolved local address
+  std::optional<IpAddr> remote;   // resolved point-to-point peer
+  int prefixlen = 0;
+  bool up = true;                 // false: "down" (kept out of the kernel)
+  std::string local_text;         // as typed (persisted form)
+  std::string remote_text;
+  bool explicit_prefix = false;   // prefix length given by the user
+};
+
+}  // namespace ipadm

@@ -1,0 +1,92 @@
+// Store: the persistent configuration (interfaces, address objects and
+// properties) that survives reboots. Order of records is creation order
+// ("store order"), which boot restore replays.
+//
+// SqliteStore is the real implementation (ipadm.db); tests use it on
+// ":memory:" or a temp file, and FaultyStore (tests) wraps it to inject
+// failures. Contract of apply(): every op of the batch takes effect or none
+// does, and when it returns OK the change is durable (fsync'ed; WAL +
+// synchronous=FULL). Not thread-safe: core::Service serializes writers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/names.h"
+#include "common/status.h"
+
+namespace ipadm::store {
+
+// A persistent IP interface and the families plumbed on it.
+struct IfRecord {
+  std::string ifname;
+  bool v4 = false;
+  bool v6 = false;
+};
+
+// A persistent address object. local/remote are kept as the user typed them
+// (a host name is re-resolved at enable time).
+struct AddrRecord {
+  std::string aobjname;
+  std::string ifname;
+  int family = 0;               // AF_INET / AF_INET6 (Linux numbering)
+  AddrType atype = AddrType::Static;
+  std::string local;            // static: address or host name
+  std::string remote;           // static: point-to-point destination, or ""
+  int prefixlen = -1;           // explicit prefix length, -1 = default rule
+  bool up = true;               // persisted up/down state
+  std::string extra;            // type-specific data (dhcp/addrconf), opaque
+};
+
+// A persistent property. Exactly one of these shapes:
+//   protocol property:  protocol set, ifname and aobjname empty
+//   interface property: protocol ("ipv4"/"ipv6") and ifname set
+//   address property:   aobjname (and ifname) set, protocol empty
+struct PropRecord {
+  std::string protocol;
+  std::string ifname;
+  std::string aobjname;
+  std::string name;
+  std::string value;
+};
+
+// Batch operations.
+struct PutIf { IfRecord rec; };                 // insert or replace families
+struct DelIf { std::string ifname; };           // cascades: addrs + props of ifname
+struct PutAddr { AddrRecord rec; };             // insert or replace (keeps order)
+struct DelAddr { std::string aobjname; };       // cascades: its address props
+struct PutProp { PropRecord rec; };             // insert or replace value
+struct DelProp { PropRecord key; };             // value ignored; no-op if absent
+using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp>;
+
+struct Batch {
+  std::vector<Op> ops;
+  Batch& add(Op op) { ops.push_back(std::move(op)); return *this; }
+  bool empty() const { return ops.empty(); }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<std::vector<IfRecord>> interfaces() = 0;
+  virtual Result<std::optional<IfRecord>> interface(const std::string& ifname) = 0;
+  // ifname empty = all, in store order.
+  virtual Result<std::vector<AddrRecord>> addrs(const std::string& ifname) = 0;
+  virtual Result<std::optional<AddrRecord>> addr(const std::string& aobjname) = 0;
+  // Protocol properties (ifname and aobjname empty), in store order.
+  virtual Result<std::vector<PropRecord>> proto_props() = 0;
+  // Interface properties of ifname (aobjname empty), in store order.
+  virtual Result<std::vector<PropRecord>> if_props(const std::string& ifname) = 0;
+  // Address properties of aobjname, in store order.
+  virtual Result<std::vector<PropRecord>> addr_props(const std::string& aobjname) = 0;
+  // Every property (export).
+  virtual Result<std::vector<PropRecord>> all_props() = 0;
+
+  // Atomic and durable (see header comment).
+  virtual Status apply(const Batch& batch) = 0;
+};
+
+}  // namespace ipadm::store

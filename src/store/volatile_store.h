@@ -1,0 +1,30 @@
+// VolatileStore: the mirror of the daemon's address-object map on tmpfs
+// (/run/ipadm/aobjmap.db). It survives a daemon restart (including SIGKILL),
+// not a reboot. Each call is one atomic transaction; durability against a
+// process crash only (synchronous=OFF is enough on tmpfs).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/objects.h"
+#include "common/status.h"
+
+namespace ipadm::store {
+
+struct VolatileState {
+  std::vector<IfObj> ifs;
+  std::vector<AddrObj> addrs;
+};
+
+class VolatileStore {
+ public:
+  virtual ~VolatileStore() = default;
+  virtual Result<VolatileState> load() = 0;
+  virtual Status put_if(const IfObj& o) = 0;
+  virtual Status del_if(const std::string& ifname) = 0;  // and its addrs
+  virtual Status put_addr(const AddrObj& o) = 0;
+  virtual Status del_addr(const std::string& aobjname) = 0;
+};
+
+}  // namespace ipadm::store
