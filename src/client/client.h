@@ -13,12 +13,11 @@
 #include <string>
 
 #include "common/paths.h"
+#include "common/protocol.h"
 #include "common/status.h"
 #include "ipmgmt.pb.h"
 
 namespace ipadm::client {
-
-constexpr uint32_t kProtocolVersion = 1;
 
 class Client {
  public:

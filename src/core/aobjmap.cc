@@ -1,0 +1,101 @@
+#include "core/aobjmap.h"
+
+namespace ipadm::core {
+
+Status AddrObjMap::load() {
+  ifs_.clear();
+  addrs_.clear();
+  by_kernel_.clear();
+  if (!mirror_) return Status::ok();
+  auto st = mirror_->load();
+  IPADM_TRY(st);
+  for (auto& i : st->ifs) ifs_[i.ifname] = i;
+  for (auto& a : st->addrs) {
+    addrs_[a.aobjname] = a;
+    index_insert_(a);
+  }
+  return Status::ok();
+}
+
+const IfObj* AddrObjMap::find_if(const std::string& ifname) const {
+  auto it = ifs_.find(ifname);
+  return it == ifs_.end() ? nullptr : &it->second;
+}
+
+const AddrObj* AddrObjMap::find_addr(const std::string& aobjname) const {
+  auto it = addrs_.find(aobjname);
+  return it == addrs_.end() ? nullptr : &it->second;
+}
+
+const AddrObj* AddrObjMap::find_by_kernel(const std::string& ifname, const IpAddr& local,
+                                          int prefixlen) const {
+  auto it = by_kernel_.find({ifname, local, prefixlen});
+  return it == by_kernel_.end() ? nullptr : find_addr(it->second);
+}
+
+std::vector<const AddrObj*> AddrObjMap::addrs_of(const std::string& ifname) const {
+  std::vector<const AddrObj*> out;
+  for (auto& [name, a] : addrs_)
+    if (a.ifname == ifname) out.push_back(&a);
+  return out;
+}
+
+Status AddrObjMap::put_if(const IfObj& o) {
+  if (mirror_) IPADM_TRY(mirror_->put_if(o));
+  ifs_[o.ifname] = o;
+  return Status::ok();
+}
+
+Status AddrObjMap::erase_if(const std::string& ifname) {
+  if (mirror_) IPADM_TRY(mirror_->del_if(ifname));
+  ifs_.erase(ifname);
+  for (auto it = addrs_.begin(); it != addrs_.end();) {
+    if (it->second.ifname == ifname) {
+      index_erase_(it->second);
+      it = addrs_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return Status::ok();
+}
+
+Status AddrObjMap::put_addr(const AddrObj& o) {
+  if (mirror_) IPADM_TRY(mirror_->put_addr(o));
+  auto it = addrs_.find(o.aobjname);
+  if (it != addrs_.end()) index_erase_(it->second);
+  addrs_[o.aobjname] = o;
+  index_insert_(o);
+  return Status::ok();
+}
+
+Status AddrObjMap::put_addrs(const std::vector<AddrObj>& objs) {
+  if (mirror_) IPADM_TRY(mirror_->put_addrs(objs));
+  for (auto& o : objs) {
+    auto it = addrs_.find(o.aobjname);
+    if (it != addrs_.end()) index_erase_(it->second);
+    addrs_[o.aobjname] = o;
+    index_insert_(o);
+  }
+  return Status::ok();
+}
+
+Status AddrObjMap::erase_addr(const std::string& aobjname) {
+  auto it = addrs_.find(aobjname);
+  if (it == addrs_.end()) return Status::ok();
+  if (mirror_) IPADM_TRY(mirror_->del_addr(aobjname));
+  index_erase_(it->second);
+  addrs_.erase(it);
+  return Status::ok();
+}
+
+void AddrObjMap::index_insert_(const AddrObj& o) {
+  if (o.family != 0) by_kernel_[key_of(o)] = o.aobjname;
+}
+
+void AddrObjMap::index_erase_(const AddrObj& o) {
+  auto it = by_kernel_.find(key_of(o));
+  if (it != by_kernel_.end() && it->second == o.aobjname) by_kernel_.erase(it);
+}
+
+}  // namespace ipadm::core

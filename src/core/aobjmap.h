@@ -1,0 +1,58 @@
+// AddrObjMap: the daemon's map of live objects -- interfaces it plumbed and
+// address objects it owns -- written through to the volatile mirror so that a
+// restarted daemon (even after SIGKILL) knows them without touching the
+// kernel (the illumos aobjmap, spec 3.2 and 6.7).
+//
+// Contract: every mutating call updates the mirror first and the memory only
+// if the mirror accepted it, so memory never holds what the mirror lacks.
+// Not thread-safe: core::Service owns it under its lock.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/objects.h"
+#include "common/status.h"
+#include "store/volatile_store.h"
+
+namespace ipadm::core {
+
+class AddrObjMap {
+ public:
+  // mirror may be nullptr (pure in-memory map, for tests).
+  explicit AddrObjMap(store::VolatileStore* mirror) : mirror_(mirror) {}
+
+  // Replaces the memory contents with the mirror's (daemon start-up).
+  Status load();
+
+  const IfObj* find_if(const std::string& ifname) const;
+  const AddrObj* find_addr(const std::string& aobjname) const;
+  // The object owning kernel address (ifname, local, prefixlen), if any.
+  const AddrObj* find_by_kernel(const std::string& ifname, const IpAddr& local,
+                                int prefixlen) const;
+  std::vector<const AddrObj*> addrs_of(const std::string& ifname) const;
+  const std::map<std::string, IfObj>& ifs() const { return ifs_; }
+  const std::map<std::string, AddrObj>& addrs() const { return addrs_; }
+
+  Status put_if(const IfObj& o);
+  Status erase_if(const std::string& ifname);  // and all its address objects
+  Status put_addr(const AddrObj& o);           // insert or replace by aobjname
+  Status put_addrs(const std::vector<AddrObj>& objs);
+  Status erase_addr(const std::string& aobjname);
+
+ private:
+  using KernelKey = std::tuple<std::string, IpAddr, int>;
+  static KernelKey key_of(const AddrObj& o) { return {o.ifname, o.local, o.prefixlen}; }
+  void index_insert_(const AddrObj& o);
+  void index_erase_(const AddrObj& o);
+
+  store::VolatileStore* mirror_;
+  std::map<std::string, IfObj> ifs_;
+  std::map<std::string, AddrObj> addrs_;
+  std::map<KernelKey, std::string> by_kernel_;
+};
+
+}  // namespace ipadm::core

@@ -1,0 +1,79 @@
+// Service: one handler per RPC request, the daemon's logic.
+//
+// It sees only the Kernel, the Store, and the AddrObjMap (with its volatile
+// mirror); the Server does sockets, credentials and framing. Every mutating
+// handler follows one order so that a crash at any point leaves nothing
+// acknowledged lost and nothing half-applied that a restart cannot explain:
+//   validate -> kernel -> map/mirror -> store (durable) -> reply
+// and undoes the kernel and map steps if a later step fails.
+//
+// Thread rules: handlers may be called from many server threads; one mutex
+// serializes them (the Kernel and Store implementations are not thread-safe).
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/objects.h"
+#include "common/status.h"
+#include "core/aobjmap.h"
+#include "ipmgmt.pb.h"
+#include "netlink/kernel.h"
+#include "store/store.h"
+
+namespace ipadm::core {
+
+// Resolves a host name or numeric address to exactly one address.
+// BadHostname if it maps to several, BadAddr if it does not resolve.
+using Resolver = std::function<Result<IpAddr>(const std::string& host)>;
+Result<IpAddr> resolve_host(const std::string& host);  // getaddrinfo
+
+class Service {
+ public:
+  Service(netlink::Kernel& kernel, store::Store& store, AddrObjMap& map,
+          Resolver resolver = resolve_host)
+      : kernel_(kernel), store_(store), map_(map), resolve_(std::move(resolver)) {}
+
+  // Start-up: drop PERSIST flags the store does not back (a crash between
+  // mirror and store), forget stubs that are neither ACTIVE nor PERSIST.
+  // Never touches the kernel.
+  Status reconcile();
+
+  // ---- interfaces ----
+  Status create_if(const rpc::CreateIfReq& req);
+  Status delete_if(const rpc::DeleteIfReq& req);
+  Status enable_if(const rpc::EnableIfReq& req);
+  Status disable_if(const rpc::DisableIfReq& req);
+  Result<rpc::ShowIfReply> show_if(const rpc::ShowIfReq& req);
+
+  // ---- addresses ----
+  Status create_addr(const rpc::CreateAddrReq& req);
+  Status delete_addr(const rpc::DeleteAddrReq& req);
+  Result<rpc::ShowAddrReply> show_addr(const rpc::ShowAddrReq& req);
+
+ private:
+  // REQUIRES: mu_ held (all *_locked_ helpers).
+  Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
+                       bool* created);
+  Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
+  Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
+                                       const std::string& local_text,
+                                       const std::string& remote_text);
+  Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
+  Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
+  Result<int> ifindex_locked_(const std::string& ifname);
+
+  netlink::Kernel& kernel_;
+  store::Store& store_;
+  AddrObjMap& map_;
+  Resolver resolve_;
+  std::mutex mu_;
+};
+
+// Static address record <-> live object conversions.
+store::AddrRecord to_record(const AddrObj& o, bool persist_up);
+netlink::AddrRequest to_request(const AddrObj& o, int ifindex);
+
+}  // namespace ipadm::core

@@ -1,0 +1,265 @@
+// Address handlers: create-addr, delete-addr, show-addr; static addresses.
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <set>
+
+#include "core/service.h"
+#include "core/show.h"
+
+namespace ipadm::core {
+
+namespace {
+constexpr int kDadWaitMs = 1000;  // illumos DAD_WAIT_TIME
+}
+
+Result<IpAddr> resolve_host(const std::string& host) {
+  if (auto a = IpAddr::parse(host)) return a->unmapped();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
+    return Status(Errc::BadAddr, host);
+  std::vector<IpAddr> found;
+  for (addrinfo* p = res; p; p = p->ai_next) {
+    IpAddr a;
+    if (p->ai_family == AF_INET) {
+      a.family = AF_INET;
+      std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr, 4);
+    } else if (p->ai_family == AF_INET6) {
+      a.family = AF_INET6;
+      std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr, 16);
+      a = a.unmapped();
+    } else {
+      continue;
+    }
+    bool dup = false;
+    for (auto& f : found) dup |= f == a;
+    if (!dup) found.push_back(a);
+  }
+  freeaddrinfo(res);
+  if (found.empty()) return Status(Errc::BadAddr, host);
+  if (found.size() > 1) return Status(Errc::BadHostname, host);
+  return found[0];
+}
+
+store::AddrRecord to_record(const AddrObj& o, bool persist_up) {
+  store::AddrRecord r;
+  r.aobjname = o.aobjname;
+  r.ifname = o.ifname;
+  r.family = o.family;
+  r.atype = o.atype;
+  r.local = o.local_text;
+  r.remote = o.remote_text;
+  r.prefixlen = o.explicit_prefix ? o.prefixlen : -1;
+  r.up = persist_up;
+  return r;
+}
+
+netlink::AddrRequest to_request(const AddrObj& o, int ifindex) {
+  netlink::AddrRequest r;
+  r.ifindex = ifindex;
+  r.local = o.local;
+  r.peer = o.remote;
+  r.prefixlen = static_cast<uint8_t>(o.prefixlen);
+  return r;
+}
+
+// Builds the live object of a static address from the text the user typed
+// (or the store holds): "ADDR[/PLEN]" and an optional remote "ADDR".
+Result<AddrObj> Service::build_static_locked_(const std::string& aobjname,
+                                              const std::string& ifname,
+                                              const std::string& local_text,
+                                              const std::string& remote_text) {
+  auto lp = split_prefix(local_text);
+  IPADM_TRY(lp);
+  if (lp->host.empty()) return Status(Errc::BadAddr, local_text);
+  auto local = resolve_(lp->host);
+  IPADM_TRY(local);
+  if (local->is_zero()) return Status(Errc::BadAddr, local_text);
+  AddrObj o;
+  o.aobjname = aobjname;
+  o.ifname = ifname;
+  o.family = local->family;
+  o.atype = AddrType::Static;
+  o.local = *local;
+  o.local_text = lp->host;
+  if (!remote_text.empty()) {
+    if (remote_text.find('/') != std::string::npos) return Status(Errc::BadAddr, remote_text);
+    auto remote = resolve_(remote_text);
+    IPADM_TRY(remote);
+    if (remote->family != local->family)
+      return Status(Errc::InvalidArg, "local and remote addresses of different families");
+    if (remote->is_zero()) return Status(Errc::BadAddr, remote_text);
+    o.remote = *remote;
+    o.remote_text = remote_text;
+  }
+  if (lp->prefixlen) {
+    IPADM_TRY(check_prefixlen(o.local, *lp->prefixlen));
+    o.prefixlen = *lp->prefixlen;
+    o.explicit_prefix = true;
+  } else if (o.remote) {
+    o.prefixlen = o.local.max_prefixlen();
+  } else {
+    auto d = default_prefixlen(o.local);
+    IPADM_TRY(d);
+    o.prefixlen = *d;
+  }
+  return o;
+}
+
+Status Service::addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad) {
+  auto req = to_request(o, ifindex);
+  Status s = kernel_.addr_add(req);
+  if (!s) {
+    if (s.code() == Errc::Exists) return Status(Errc::AddrInUse, o.local.to_string());
+    return s;
+  }
+  // DAD failing is not an error: the address stays, in state "duplicate".
+  if (wait_dad && o.family == AF_INET6) kernel_.addr_wait_dad(req, kDadWaitMs).status().ignore();
+  return Status::ok();
+}
+
+Status Service::addr_from_kernel_locked_(const AddrObj& o, int ifindex) {
+  return kernel_.addr_del(to_request(o, ifindex));
+}
+
+Status Service::create_addr(const rpc::CreateAddrReq& req) {
+  std::lock_guard lock(mu_);
+  if (req.type() != "static")
+    return Status(Errc::NotSup, "address type '" + req.type() + "'");
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const std::string aobjname = name->full();
+  if (map_.find_addr(aobjname)) return Errc::AddrObjExists;
+  auto prev = store_.addr(aobjname);
+  IPADM_TRY(prev);
+  if (prev->has_value()) return Errc::AddrObjExists;
+  if (req.local().empty()) return Status(Errc::BadAddr, "missing local address");
+
+  const bool persist = !req.temporary();
+  auto obj = build_static_locked_(aobjname, name->ifname, req.local(), req.remote());
+  IPADM_TRY(obj);
+  auto idx = ifindex_locked_(name->ifname);
+  IPADM_TRY(idx);
+
+  store::Batch batch;
+  bool plumbed = false;
+  const IfObj* ifo = map_.find_if(name->ifname);
+  if (!ifo || !(ifo->flags & kActive)) {
+    auto prec = store_.interface(name->ifname);
+    IPADM_TRY(prec);
+    if (prec->has_value()) return Errc::OpDisableObj;
+    IPADM_TRY(plumb_locked_(name->ifname, persist, &batch, &plumbed));
+  } else if (persist && !(ifo->flags & kPersist)) {
+    return Errc::TemporaryObj;
+  }
+  auto undo_plumb = [&] {
+    if (plumbed) {
+      unplumb_kernel_locked_(name->ifname, true).ignore();
+      map_.erase_if(name->ifname).ignore();
+    }
+  };
+
+  obj->flags = kActive | (persist ? kPersist : 0);
+  obj->up = !req.down();
+  if (obj->up) {
+    Status s = addr_to_kernel_locked_(*obj, *idx, true);
+    if (!s) {
+      undo_plumb();
+      return s;
+    }
+  }
+  auto undo_kernel = [&] {
+    if (obj->up) addr_from_kernel_locked_(*obj, *idx).ignore();
+    undo_plumb();
+  };
+  if (Status s = map_.put_addr(*obj); !s) {
+    undo_kernel();
+    return s;
+  }
+  if (persist) {
+    batch.add(store::PutAddr{to_record(*obj, obj->up)});
+    if (Status s = store_.apply(batch); !s) {
+      map_.erase_addr(aobjname).ignore();
+      undo_kernel();
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
+Status Service::delete_addr(const rpc::DeleteAddrReq& req) {
+  std::lock_guard lock(mu_);
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const std::string aobjname = name->full();
+  const AddrObj* o = map_.find_addr(aobjname);
+  auto rec = store_.addr(aobjname);
+  IPADM_TRY(rec);
+  if (!o && !rec->has_value()) return Errc::NotFound;
+  AddrType t = o ? o->atype : rec->value().atype;
+  if (req.release() && t != AddrType::Dhcp) return Errc::NotSup;
+  if (o && (o->flags & kActive) && o->up) {
+    if (auto idx = ifindex_locked_(o->ifname)) {
+      Status s = addr_from_kernel_locked_(*o, *idx);
+      if (!s && s.code() != Errc::NotFound) return s;  // gone already: purge anyway
+    }
+  }
+  if (o) IPADM_TRY(map_.erase_addr(aobjname));
+  if (rec->has_value()) IPADM_TRY(store_.apply(store::Batch().add(store::DelAddr{aobjname})));
+  return Status::ok();
+}
+
+Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
+  std::lock_guard lock(mu_);
+  AddrFilter f{req.aobjname(), req.ifname()};
+  if (!f.aobjname.empty()) {
+    auto name = parse_aobjname(f.aobjname);
+    if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  }
+  auto view = KernelView::read(kernel_);
+  IPADM_TRY(view);
+  std::vector<store::AddrRecord> persisted;
+  if (!f.aobjname.empty()) {
+    auto r = store_.addr(f.aobjname);
+    IPADM_TRY(r);
+    if (r->has_value()) persisted.push_back(r->value());
+  } else {
+    auto r = store_.addrs(f.ifname);
+    IPADM_TRY(r);
+    persisted = std::move(*r);
+  }
+  rpc::ShowAddrReply reply;
+  for (auto& row : addr_rows(*view, map_, persisted, f)) *reply.add_addrs() = std::move(row);
+  if (!f.aobjname.empty() && reply.addrs_size() == 0) return Status(Errc::NotFound);
+  if (!f.ifname.empty() && reply.addrs_size() == 0 && !view->link(f.ifname) &&
+      !map_.find_if(f.ifname))
+    return Status(Errc::Enxio, f.ifname);
+  return reply;
+}
+
+Status Service::reconcile() {
+  std::lock_guard lock(mu_);
+  auto recs = store_.addrs("");
+  IPADM_TRY(recs);
+  std::set<std::string> persisted;
+  for (auto& r : *recs) persisted.insert(r.aobjname);
+  std::vector<AddrObj> fix;
+  std::vector<std::string> drop;
+  for (auto& [name, o] : map_.addrs()) {
+    if ((o.flags & kPersist) && !persisted.count(name)) {
+      AddrObj f = o;
+      f.flags &= ~kPersist;
+      if (f.flags == 0) drop.push_back(name);
+      else fix.push_back(f);
+    }
+  }
+  for (auto& n : drop) IPADM_TRY(map_.erase_addr(n));
+  if (!fix.empty()) IPADM_TRY(map_.put_addrs(fix));
+  return Status::ok();
+}
+
+}  // namespace ipadm::core

@@ -1,0 +1,202 @@
+// Interface handlers: create-if, delete-if, enable-if, disable-if, show-if.
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include "core/service.h"
+#include "core/show.h"
+
+namespace ipadm::core {
+
+namespace {
+std::string ipv6_sysctl(const std::string& ifname, const char* leaf) {
+  return "net/ipv6/conf/" + ifname + "/" + leaf;
+}
+}  // namespace
+
+Result<int> Service::ifindex_locked_(const std::string& ifname) {
+  auto link = kernel_.link_by_name(ifname);
+  if (!link) return Status(Errc::Enxio, ifname);
+  return link->ifindex;
+}
+
+// Plumbs IPv4 and IPv6 on ifname: IPv6 enabled without an automatic
+// link-local address (illumos plumbs with "no link-local"), link up.
+// Records the interface ACTIVE (+PERSIST) in the map; adds PutIf to batch.
+Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
+                              bool* created) {
+  auto idx = ifindex_locked_(ifname);
+  IPADM_TRY(idx);
+  bool has_v6 = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok();
+  if (has_v6) {
+    IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
+    IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
+  }
+  IPADM_TRY(kernel_.link_set_up(*idx, true));
+  IfObj o{ifname, true, has_v6, kActive | (persist ? kPersist : 0)};
+  IPADM_TRY(map_.put_if(o));
+  if (persist) batch->add(store::PutIf{{ifname, true, has_v6}});
+  *created = true;
+  return Status::ok();
+}
+
+// Removes the interface's managed addresses from the kernel and sets the link
+// down. Unmanaged addresses are never deleted explicitly (IPv6 ones go away
+// with the link, as Linux does on link down).
+Status Service::unplumb_kernel_locked_(const std::string& ifname, bool restore_gen_mode) {
+  auto idx = ifindex_locked_(ifname);
+  if (!idx) return Status::ok();  // link already gone: nothing in the kernel
+  for (const AddrObj* a : map_.addrs_of(ifname)) {
+    if ((a->flags & kActive) && a->up) {
+      Status s = addr_from_kernel_locked_(*a, *idx);
+      if (!s && s.code() != Errc::NotFound) return s;
+    }
+  }
+  IPADM_TRY(kernel_.link_set_up(*idx, false));
+  if (restore_gen_mode &&
+      kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok())
+    kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_EUI64).ignore();
+  return Status::ok();
+}
+
+Status Service::create_if(const rpc::CreateIfReq& req) {
+  std::lock_guard lock(mu_);
+  const std::string& ifname = req.ifname();
+  if (!ifname_valid(ifname)) return Status(Errc::InvalidArg, "invalid interface name");
+  const IfObj* cur = map_.find_if(ifname);
+  if (cur && (cur->flags & kActive)) return Errc::IfExists;
+  auto prec = store_.interface(ifname);
+  IPADM_TRY(prec);
+  if (prec->has_value()) return Errc::OpDisableObj;
+  store::Batch batch;
+  bool created = false;
+  Status s = plumb_locked_(ifname, !req.temporary(), &batch, &created);
+  if (s && !batch.empty()) s = store_.apply(batch);
+  if (!s && created) {
+    unplumb_kernel_locked_(ifname, true).ignore();
+    map_.erase_if(ifname).ignore();
+  }
+  return s;
+}
+
+Status Service::delete_if(const rpc::DeleteIfReq& req) {
+  std::lock_guard lock(mu_);
+  const std::string& ifname = req.ifname();
+  if (!ifname_valid(ifname)) return Status(Errc::InvalidArg, "invalid interface name");
+  const IfObj* cur = map_.find_if(ifname);
+  auto prec = store_.interface(ifname);
+  IPADM_TRY(prec);
+  if (!cur && !prec->has_value()) return Errc::Enxio;
+  if (cur && (cur->flags & kActive)) IPADM_TRY(unplumb_kernel_locked_(ifname, true));
+  IPADM_TRY(map_.erase_if(ifname));
+  if (prec->has_value()) IPADM_TRY(store_.apply(store::Batch().add(store::DelIf{ifname})));
+  return Status::ok();
+}
+
+Status Service::disable_if(const rpc::DisableIfReq& req) {
+  std::lock_guard lock(mu_);
+  const std::string& ifname = req.ifname();
+  const IfObj* cur = map_.find_if(ifname);
+  if (!cur || !(cur->flags & kActive)) return Errc::Enxio;
+  IPADM_TRY(unplumb_kernel_locked_(ifname, false));
+  if (!(cur->flags & kPersist)) return map_.erase_if(ifname);
+  // Persistent addrobjs stay known but inactive, so their names stay
+  // reserved; temporary ones are forgotten.
+  std::vector<AddrObj> keep;
+  std::vector<std::string> drop;
+  for (const AddrObj* a : map_.addrs_of(ifname)) {
+    if (a->flags & kPersist) {
+      AddrObj k = *a;
+      k.flags = kPersist;
+      keep.push_back(k);
+    } else {
+      drop.push_back(a->aobjname);
+    }
+  }
+  for (auto& n : drop) IPADM_TRY(map_.erase_addr(n));
+  IPADM_TRY(map_.put_addrs(keep));
+  IfObj o = *cur;
+  o.flags = kPersist;
+  o.v4 = o.v6 = false;
+  return map_.put_if(o);
+}
+
+Status Service::enable_if(const rpc::EnableIfReq& req) {
+  std::lock_guard lock(mu_);
+  const std::string& ifname = req.ifname();
+  auto prec = store_.interface(ifname);
+  IPADM_TRY(prec);
+  if (!prec->has_value()) return Errc::Enxio;
+  const IfObj* cur = map_.find_if(ifname);
+  if (cur && (cur->flags & kActive)) return Errc::IfExists;
+  auto idx = ifindex_locked_(ifname);
+  IPADM_TRY(idx);
+  auto recs = store_.addrs(ifname);
+  IPADM_TRY(recs);
+
+  // Addresses go in before the link comes up: the kernel adds them much
+  // faster on a down link (docs/architecture.md, boot restore).
+  bool has_v6 = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok();
+  if (has_v6) {
+    IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
+    IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
+  }
+  std::vector<AddrObj> objs;
+  std::vector<netlink::AddrRequest> reqs;
+  std::vector<size_t> req_obj;
+  bool some_failed = false;
+  for (const auto& r : *recs) {
+    auto o = build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
+    if (!o) {
+      some_failed = true;
+      continue;
+    }
+    if (r.prefixlen > 0) {
+      o->prefixlen = r.prefixlen;
+      o->explicit_prefix = true;
+    }
+    o->flags = kActive | kPersist;
+    o->up = r.up;
+    if (o->up) {
+      reqs.push_back(to_request(*o, *idx));
+      req_obj.push_back(objs.size());
+    }
+    objs.push_back(std::move(*o));
+  }
+  std::vector<Status> results;
+  if (!reqs.empty()) IPADM_TRY(kernel_.addr_add_batch(reqs, &results));
+  std::vector<AddrObj> enabled;
+  std::vector<bool> failed(objs.size(), false);
+  for (size_t i = 0; i < results.size(); ++i)
+    if (!results[i] && results[i].code() != Errc::Exists) failed[req_obj[i]] = true;
+  for (size_t i = 0; i < objs.size(); ++i) {
+    if (failed[i]) {
+      some_failed = true;
+      AddrObj stub = objs[i];
+      stub.flags = kPersist;  // known, not active: shows as disabled
+      enabled.push_back(stub);
+    } else {
+      enabled.push_back(objs[i]);
+    }
+  }
+  IPADM_TRY(kernel_.link_set_up(*idx, true));
+  IPADM_TRY(map_.put_if(IfObj{ifname, prec->value().v4, prec->value().v6 && has_v6,
+                              kActive | kPersist}));
+  IPADM_TRY(map_.put_addrs(enabled));
+  return some_failed ? Status(Errc::AllAddrsNotEnabled) : Status::ok();
+}
+
+Result<rpc::ShowIfReply> Service::show_if(const rpc::ShowIfReq& req) {
+  std::lock_guard lock(mu_);
+  auto view = KernelView::read(kernel_);
+  IPADM_TRY(view);
+  auto recs = store_.interfaces();
+  IPADM_TRY(recs);
+  rpc::ShowIfReply reply;
+  for (auto& row : if_rows(*view, map_, *recs, req.ifname())) *reply.add_ifs() = row;
+  if (!req.ifname().empty() && reply.ifs_size() == 0)
+    return Status(Errc::Enxio, req.ifname());
+  return reply;
+}
+
+}  // namespace ipadm::core
