@@ -11,7 +11,7 @@ struct ErrcRow {
   std::string_view message;
 };
 constexpr ErrcRow kRows[] = {
-#define IPADM_ERRC(name, num, msg) {Errc::name, "IPADM_" #name, msg},
+#define IPADM_ERRC(name, num, sym, msg) {Errc::name, #sym, msg},
 #include "common/errc.def"
 #undef IPADM_ERRC
 };

@@ -17,7 +17,7 @@
 namespace ipadm {
 
 enum class Errc : int {
-#define IPADM_ERRC(name, num, msg) name = num,
+#define IPADM_ERRC(name, num, sym, msg) name = num,
 #include "common/errc.def"
 #undef IPADM_ERRC
 };

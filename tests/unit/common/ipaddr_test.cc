@@ -1,0 +1,73 @@
+#include "common/ipaddr.h"
+
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+namespace ipadm {
+
+TEST(IpAddr, ParseFormat) {
+  auto a = IpAddr::parse("192.0.2.10");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->family, AF_INET);
+  EXPECT_EQ(a->to_string(), "192.0.2.10");
+  auto b = IpAddr::parse("2001:DB8::10");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->family, AF_INET6);
+  EXPECT_EQ(b->to_string(), "2001:db8::10");
+  EXPECT_FALSE(IpAddr::parse("300.1.1.1"));
+  EXPECT_FALSE(IpAddr::parse("host.example"));
+  EXPECT_FALSE(IpAddr::parse(""));
+}
+
+TEST(IpAddr, Predicates) {
+  EXPECT_TRUE(IpAddr::parse("0.0.0.0")->is_zero());
+  EXPECT_TRUE(IpAddr::parse("::")->is_zero());
+  EXPECT_TRUE(IpAddr::parse("fe80::1")->is_v6_linklocal());
+  EXPECT_FALSE(IpAddr::parse("2001:db8::1")->is_v6_linklocal());
+  auto m = IpAddr::parse("::ffff:192.0.2.1");
+  ASSERT_TRUE(m->is_v4_mapped());
+  EXPECT_EQ(m->unmapped().to_string(), "192.0.2.1");
+}
+
+TEST(Prefix, Split) {
+  auto p = split_prefix("10.0.0.1/8");
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(p->host, "10.0.0.1");
+  EXPECT_EQ(*p->prefixlen, 8);
+  auto q = split_prefix("host.example");
+  ASSERT_TRUE(q.is_ok());
+  EXPECT_FALSE(q->prefixlen);
+  EXPECT_EQ(split_prefix("1.2.3.4/x").status().code(), Errc::BadAddr);
+  EXPECT_EQ(split_prefix("1.2.3.4/").status().code(), Errc::BadAddr);
+  EXPECT_EQ(split_prefix("1.2.3.4/-1").status().code(), Errc::BadAddr);
+}
+
+TEST(Prefix, Defaults) {
+  EXPECT_EQ(*default_prefixlen(*IpAddr::parse("10.1.2.3")), 8);
+  EXPECT_EQ(*default_prefixlen(*IpAddr::parse("172.16.0.1")), 16);
+  EXPECT_EQ(*default_prefixlen(*IpAddr::parse("192.0.2.1")), 24);
+  EXPECT_EQ(default_prefixlen(*IpAddr::parse("224.0.0.1")).status().code(), Errc::BadAddr);
+  EXPECT_EQ(*default_prefixlen(*IpAddr::parse("2001:db8::1")), 64);
+  EXPECT_EQ(*default_prefixlen(*IpAddr::parse("fe80::1")), 64);
+}
+
+TEST(Prefix, Range) {
+  auto v4 = *IpAddr::parse("10.0.0.1");
+  EXPECT_TRUE(check_prefixlen(v4, 32).is_ok());
+  EXPECT_TRUE(check_prefixlen(v4, 31).is_ok());
+  EXPECT_FALSE(check_prefixlen(v4, 33).is_ok());
+  EXPECT_FALSE(check_prefixlen(v4, 0).is_ok());
+  auto v6 = *IpAddr::parse("2001:db8::1");
+  EXPECT_TRUE(check_prefixlen(v6, 128).is_ok());
+  EXPECT_FALSE(check_prefixlen(v6, 129).is_ok());
+}
+
+TEST(Prefix, Broadcast) {
+  EXPECT_EQ(broadcast_for(*IpAddr::parse("192.0.2.10"), 24)->to_string(), "192.0.2.255");
+  EXPECT_EQ(broadcast_for(*IpAddr::parse("10.1.2.3"), 8)->to_string(), "10.255.255.255");
+  EXPECT_FALSE(broadcast_for(*IpAddr::parse("10.1.2.3"), 31));
+  EXPECT_FALSE(broadcast_for(*IpAddr::parse("2001:db8::1"), 64));
+}
+
+}  // namespace ipadm
