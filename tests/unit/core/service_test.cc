@@ -1,0 +1,322 @@
+// Service logic against FakeKernel + an in-memory SqliteStore.
+#include "core/service.h"
+
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "core/show.h"
+#include "netlink/fake_kernel.h"
+#include "store/sqlite_store.h"
+
+namespace ipadm::core {
+namespace {
+
+class FakeResolver {
+ public:
+  Result<IpAddr> operator()(const std::string& host) const {
+    if (auto a = IpAddr::parse(host)) return *a;
+    if (host == "one.example") return *IpAddr::parse("192.0.2.77");
+    if (host == "two.example") return Status(Errc::BadHostname, host);
+    return Status(Errc::BadAddr, host);
+  }
+};
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+    ASSERT_TRUE(st.is_ok()) << st.status().to_string();
+    store_ = std::move(*st);
+    idx_ = kernel_.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+    svc_ = std::make_unique<Service>(kernel_, *store_, map_, FakeResolver());
+  }
+
+  Status create_if(const std::string& n, bool tmp = false) {
+    rpc::CreateIfReq r;
+    r.set_ifname(n);
+    r.set_temporary(tmp);
+    return svc_->create_if(r);
+  }
+  Status create_addr(const std::string& name, const std::string& local, bool tmp = false,
+                     const std::string& remote = "", bool down = false) {
+    rpc::CreateAddrReq r;
+    r.set_aobjname(name);
+    r.set_type("static");
+    r.set_local(local);
+    r.set_remote(remote);
+    r.set_temporary(tmp);
+    r.set_down(down);
+    return svc_->create_addr(r);
+  }
+  std::vector<rpc::AddrInfo> rows(const std::string& aobj = "") {
+    rpc::ShowAddrReq q;
+    q.set_aobjname(aobj);
+    auto r = svc_->show_addr(q);
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    if (!r) return {};
+    return {r->addrs().begin(), r->addrs().end()};
+  }
+  const rpc::AddrInfo* row(const std::vector<rpc::AddrInfo>& v, const std::string& n) {
+    for (auto& r : v)
+      if (r.aobjname() == n) return &r;
+    return nullptr;
+  }
+
+  netlink::FakeKernel kernel_;
+  std::unique_ptr<store::SqliteStore> store_;
+  AddrObjMap map_{nullptr};
+  std::unique_ptr<Service> svc_;
+  int idx_ = 0;
+};
+
+TEST_F(ServiceTest, CreateIfPlumbsAndPersists) {
+  ASSERT_TRUE(create_if("veth0").is_ok());
+  EXPECT_TRUE(kernel_.find_link(idx_)->flags & IFF_UP);
+  EXPECT_EQ(kernel_.sysctl("net/ipv6/conf/veth0/disable_ipv6"), "0");
+  auto rec = store_->interface("veth0");
+  ASSERT_TRUE(rec.is_ok() && rec->has_value());
+  EXPECT_EQ(create_if("veth0").code(), Errc::IfExists);
+  EXPECT_EQ(create_if("nosuch0").code(), Errc::Enxio);
+  EXPECT_EQ(create_if("bad/name").code(), Errc::InvalidArg);
+}
+
+TEST_F(ServiceTest, CreateAddrStaticV4AndV6) {
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  ASSERT_TRUE(create_addr("veth0/v6", "2001:db8::10/64").is_ok());
+  EXPECT_NE(kernel_.find_addr(idx_, *IpAddr::parse("192.0.2.10")), nullptr);
+  EXPECT_NE(kernel_.find_addr(idx_, *IpAddr::parse("2001:db8::10")), nullptr);
+  auto r = rows();
+  ASSERT_NE(row(r, "veth0/v4"), nullptr);
+  EXPECT_EQ(row(r, "veth0/v4")->addr(), "192.0.2.10/24");
+  EXPECT_EQ(row(r, "veth0/v4")->state(), "ok");
+  EXPECT_EQ(row(r, "veth0/v4")->persistent(), "U--");
+  EXPECT_EQ(row(r, "veth0/v6")->type(), "static");
+  auto rec = store_->addr("veth0/v4");
+  ASSERT_TRUE(rec.is_ok() && rec->has_value());
+  EXPECT_EQ(rec->value().local, "192.0.2.10");
+  EXPECT_EQ(rec->value().prefixlen, 24);
+}
+
+TEST_F(ServiceTest, DefaultPrefixAndPointToPoint) {
+  ASSERT_TRUE(create_addr("veth0/a", "10.1.2.3").is_ok());
+  EXPECT_EQ(kernel_.find_addr(idx_, *IpAddr::parse("10.1.2.3"))->prefixlen, 8);
+  ASSERT_TRUE(create_addr("veth0/p", "10.9.0.1", false, "10.9.0.2").is_ok());
+  auto* a = kernel_.find_addr(idx_, *IpAddr::parse("10.9.0.1"));
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->peer);
+  EXPECT_EQ(a->peer->to_string(), "10.9.0.2");
+  EXPECT_EQ(row(rows(), "veth0/p")->addr(), "10.9.0.1->10.9.0.2");
+  auto rec = store_->addr("veth0/a");
+  EXPECT_EQ(rec->value().prefixlen, -1);  // defaulted: recomputed at enable
+}
+
+TEST_F(ServiceTest, BadInputChangesNothing) {
+  struct Case {
+    std::string name, local, remote;
+    Errc want;
+  } cases[] = {
+      {"veth0", "192.0.2.1/24", "", Errc::InvalidArg},
+      {"veth0/1a", "192.0.2.1/24", "", Errc::InvalidArg},
+      {"veth0/v4", "300.1.1.1", "", Errc::BadAddr},
+      {"veth0/v4", "192.0.2.1/33", "", Errc::InvalidArg},
+      {"veth0/v4", "0.0.0.0/8", "", Errc::BadAddr},
+      {"veth0/v4", "192.0.2.1", "192.0.2.2/24", Errc::BadAddr},
+      {"veth0/v4", "192.0.2.1", "2001:db8::1", Errc::InvalidArg},
+      {"veth0/v4", "two.example", "", Errc::BadHostname},
+      {"nosuch0/v4", "192.0.2.1/24", "", Errc::Enxio},
+  };
+  for (auto& c : cases) {
+    EXPECT_EQ(create_addr(c.name, c.local, false, c.remote).code(), c.want) << c.name << " " << c.local;
+  }
+  EXPECT_EQ(kernel_.addr_count(), 0u);
+  EXPECT_TRUE(store_->addrs("")->empty());
+  EXPECT_TRUE(store_->interfaces()->empty());
+  EXPECT_TRUE(map_.addrs().empty());
+}
+
+TEST_F(ServiceTest, NamesAreUnique) {
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  EXPECT_EQ(create_addr("veth0/v4", "192.0.2.11/24").code(), Errc::AddrObjExists);
+  EXPECT_EQ(create_addr("veth0/x", "192.0.2.10/24").code(), Errc::AddrInUse);
+  EXPECT_EQ(map_.addrs().size(), 1u);
+}
+
+TEST_F(ServiceTest, HostNameIsPersistedAsTyped) {
+  ASSERT_TRUE(create_addr("veth0/h", "one.example/24").is_ok());
+  EXPECT_EQ(store_->addr("veth0/h")->value().local, "one.example");
+  EXPECT_NE(kernel_.find_addr(idx_, *IpAddr::parse("192.0.2.77")), nullptr);
+}
+
+TEST_F(ServiceTest, TemporaryOnPersistentAndViceVersa) {
+  ASSERT_TRUE(create_if("veth0", true).is_ok());
+  EXPECT_EQ(create_addr("veth0/v4", "192.0.2.10/24").code(), Errc::TemporaryObj);
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24", true).is_ok());
+  EXPECT_TRUE(store_->addrs("")->empty());
+  EXPECT_EQ(row(rows(), "veth0/v4")->persistent(), "---");
+}
+
+TEST_F(ServiceTest, DownAddressStaysOutOfKernel) {
+  ASSERT_TRUE(create_addr("veth0/d", "192.0.2.10/24", false, "", true).is_ok());
+  EXPECT_EQ(kernel_.find_addr(idx_, *IpAddr::parse("192.0.2.10")), nullptr);
+  EXPECT_EQ(row(rows(), "veth0/d")->state(), "down");
+  EXPECT_FALSE(store_->addr("veth0/d")->value().up);
+}
+
+TEST_F(ServiceTest, UnmanagedAddressesShownAndKept) {
+  ASSERT_TRUE(create_if("veth0").is_ok());
+  netlink::Addr a;
+  a.ifindex = idx_;
+  a.family = AF_INET;
+  a.local = *IpAddr::parse("198.51.100.1");
+  a.prefixlen = 24;
+  kernel_.inject_addr(a);
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  auto r = rows();
+  ASSERT_NE(row(r, "veth0/?"), nullptr);
+  EXPECT_EQ(row(r, "veth0/?")->addr(), "198.51.100.1/24");
+  rpc::DeleteAddrReq d;
+  d.set_aobjname("veth0/v4");
+  ASSERT_TRUE(svc_->delete_addr(d).is_ok());
+  rpc::DisableIfReq dis;
+  dis.set_ifname("veth0");
+  ASSERT_TRUE(svc_->disable_if(dis).is_ok());
+  EXPECT_NE(kernel_.find_addr(idx_, *IpAddr::parse("198.51.100.1")), nullptr);
+}
+
+TEST_F(ServiceTest, DeleteAddr) {
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  rpc::DeleteAddrReq d;
+  d.set_aobjname("veth0/v4");
+  d.set_release(true);
+  EXPECT_EQ(svc_->delete_addr(d).code(), Errc::NotSup);
+  d.set_release(false);
+  ASSERT_TRUE(svc_->delete_addr(d).is_ok());
+  EXPECT_EQ(kernel_.addr_count(), 0u);
+  EXPECT_FALSE(store_->addr("veth0/v4")->has_value());
+  EXPECT_EQ(svc_->delete_addr(d).code(), Errc::NotFound);
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.11/24").is_ok());  // name free again
+}
+
+TEST_F(ServiceTest, DisableEnableIf) {
+  ASSERT_TRUE(create_addr("veth0/p", "192.0.2.10/24").is_ok());
+  ASSERT_TRUE(create_addr("veth0/t", "192.0.2.11/24", true).is_ok());
+  ASSERT_TRUE(create_addr("veth0/v6", "2001:db8::1/64").is_ok());
+  rpc::DisableIfReq dis;
+  dis.set_ifname("veth0");
+  ASSERT_TRUE(svc_->disable_if(dis).is_ok());
+  EXPECT_EQ(kernel_.addr_count(), 0u);
+  auto r = rows();
+  EXPECT_EQ(row(r, "veth0/p")->state(), "disabled");
+  EXPECT_EQ(row(r, "veth0/t"), nullptr);
+  EXPECT_EQ(create_addr("veth0/p", "192.0.2.12/24").code(), Errc::AddrObjExists);
+  EXPECT_EQ(create_addr("veth0/n", "192.0.2.12/24").code(), Errc::OpDisableObj);
+  rpc::EnableIfReq en;
+  en.set_ifname("veth0");
+  ASSERT_TRUE(svc_->enable_if(en).is_ok());
+  EXPECT_EQ(kernel_.addr_count(), 2u);
+  EXPECT_TRUE(kernel_.find_link(idx_)->flags & IFF_UP);
+  EXPECT_EQ(row(rows(), "veth0/p")->state(), "ok");
+  EXPECT_EQ(svc_->enable_if(en).code(), Errc::IfExists);
+}
+
+TEST_F(ServiceTest, EnableIfAfterRebootSkipsFailures) {
+  ASSERT_TRUE(create_addr("veth0/a", "192.0.2.10/24").is_ok());
+  ASSERT_TRUE(create_addr("veth0/b", "192.0.2.11/24").is_ok());
+  // "Reboot": fresh kernel state and empty map; the store survives.
+  netlink::FakeKernel k2;
+  int idx2 = k2.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+  AddrObjMap m2(nullptr);
+  Service s2(k2, *store_, m2, FakeResolver());
+  netlink::Addr squat;  // someone else holds veth0/b's address? Exists = adopt
+  k2.fail_next(netlink::FakeOp::kAddrAdd, Status(Errc::AddrNotAvail), 1);
+  rpc::EnableIfReq en;
+  en.set_ifname("veth0");
+  EXPECT_EQ(s2.enable_if(en).code(), Errc::AllAddrsNotEnabled);
+  EXPECT_NE(k2.find_addr(idx2, *IpAddr::parse("192.0.2.10")), nullptr);
+  EXPECT_EQ(k2.find_addr(idx2, *IpAddr::parse("192.0.2.11")), nullptr);
+  ASSERT_NE(m2.find_addr("veth0/b"), nullptr);
+  EXPECT_EQ(m2.find_addr("veth0/b")->flags, kPersist);
+}
+
+// Store wrapper whose apply() fails on demand.
+class FaultyStore : public store::Store {
+ public:
+  explicit FaultyStore(store::Store& s) : s_(s) {}
+  bool fail = false;
+  Result<std::vector<store::IfRecord>> interfaces() override { return s_.interfaces(); }
+  Result<std::optional<store::IfRecord>> interface(const std::string& n) override { return s_.interface(n); }
+  Result<std::vector<store::AddrRecord>> addrs(const std::string& n) override { return s_.addrs(n); }
+  Result<std::optional<store::AddrRecord>> addr(const std::string& n) override { return s_.addr(n); }
+  Result<std::vector<store::PropRecord>> proto_props() override { return s_.proto_props(); }
+  Result<std::vector<store::PropRecord>> if_props(const std::string& n) override { return s_.if_props(n); }
+  Result<std::vector<store::PropRecord>> addr_props(const std::string& n) override { return s_.addr_props(n); }
+  Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
+  Status apply(const store::Batch& b) override {
+    if (fail) return Status(Errc::NoBufs, "disk full");
+    return s_.apply(b);
+  }
+ private:
+  store::Store& s_;
+};
+
+TEST_F(ServiceTest, StoreFailureUndoesKernelAndMap) {
+  FaultyStore fs(*store_);
+  Service svc(kernel_, fs, map_, FakeResolver());
+  fs.fail = true;
+  rpc::CreateAddrReq r;
+  r.set_aobjname("veth0/v4");
+  r.set_type("static");
+  r.set_local("192.0.2.10/24");
+  EXPECT_EQ(svc.create_addr(r).code(), Errc::NoBufs);
+  EXPECT_EQ(kernel_.addr_count(), 0u);
+  EXPECT_EQ(map_.find_addr("veth0/v4"), nullptr);
+  EXPECT_EQ(map_.find_if("veth0"), nullptr);  // implicit plumb undone
+  EXPECT_FALSE(kernel_.find_link(idx_)->flags & IFF_UP);
+  fs.fail = false;
+  EXPECT_TRUE(svc.create_addr(r).is_ok());  // the next request succeeds
+}
+
+TEST_F(ServiceTest, KernelFailureLeavesNothing) {
+  ASSERT_TRUE(create_if("veth0").is_ok());
+  kernel_.fail_next(netlink::FakeOp::kAddrAdd, Status(Errc::NoBufs));
+  EXPECT_EQ(create_addr("veth0/v4", "192.0.2.10/24").code(), Errc::NoBufs);
+  EXPECT_EQ(map_.find_addr("veth0/v4"), nullptr);
+  EXPECT_FALSE(store_->addr("veth0/v4")->has_value());
+}
+
+TEST_F(ServiceTest, DeleteIfPurgesEverything) {
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  rpc::DeleteIfReq d;
+  d.set_ifname("veth0");
+  ASSERT_TRUE(svc_->delete_if(d).is_ok());
+  EXPECT_EQ(kernel_.addr_count(), 0u);
+  EXPECT_FALSE(kernel_.find_link(idx_)->flags & IFF_UP);
+  EXPECT_TRUE(store_->interfaces()->empty());
+  EXPECT_TRUE(store_->addrs("")->empty());
+  EXPECT_EQ(svc_->delete_if(d).code(), Errc::Enxio);
+}
+
+TEST_F(ServiceTest, ReconcileDropsUnbackedPersistFlag) {
+  AddrObj o;
+  o.aobjname = "veth0/ghost";
+  o.ifname = "veth0";
+  o.family = AF_INET;
+  o.local = *IpAddr::parse("192.0.2.9");
+  o.prefixlen = 24;
+  o.flags = kActive | kPersist;
+  ASSERT_TRUE(map_.put_addr(o).is_ok());
+  ASSERT_TRUE(svc_->reconcile().is_ok());
+  EXPECT_EQ(map_.find_addr("veth0/ghost")->flags, kActive);
+}
+
+TEST(ShowFlags, Letters) {
+  EXPECT_EQ(if_current_flags(IFF_BROADCAST | IFF_MULTICAST, true, true), "bm--------46");
+  EXPECT_EQ(if_current_flags(IFF_POINTOPOINT, true, false), "--p-------4-");
+  EXPECT_EQ(if_persistent_flags(true, true), "-46");
+  EXPECT_EQ(if_persistent_flags(false, false), "---");
+}
+
+}  // namespace
+}  // namespace ipadm::core
