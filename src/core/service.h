@@ -52,6 +52,11 @@ class Service {
   Status create_addr(const rpc::CreateAddrReq& req);
   Status delete_addr(const rpc::DeleteAddrReq& req);
   Result<rpc::ShowAddrReply> show_addr(const rpc::ShowAddrReq& req);
+  Status up_addr(const rpc::AddrObjReq& req);
+  Status down_addr(const rpc::AddrObjReq& req);
+  Status disable_addr(const rpc::AddrObjReq& req);
+  Status enable_addr(const rpc::AddrObjReq& req);
+  Status refresh_addr(const rpc::AddrObjReq& req);
 
  private:
   // REQUIRES: mu_ held (all *_locked_ helpers).
@@ -64,6 +69,8 @@ class Service {
   Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
   Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
   Result<int> ifindex_locked_(const std::string& ifname);
+  Result<AddrObj> updown_target_locked_(const rpc::AddrObjReq& req);
+  Status persist_up_locked_(const AddrObj& o, bool up);
 
   netlink::Kernel& kernel_;
   store::Store& store_;

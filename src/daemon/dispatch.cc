@@ -87,6 +87,11 @@ std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
       st = r.status();
       break;
     }
+    case R::kUpAddr: st = svc.up_addr(req.up_addr()); break;
+    case R::kDownAddr: st = svc.down_addr(req.down_addr()); break;
+    case R::kDisableAddr: st = svc.disable_addr(req.disable_addr()); break;
+    case R::kEnableAddr: st = svc.enable_addr(req.enable_addr()); break;
+    case R::kRefreshAddr: st = svc.refresh_addr(req.refresh_addr()); break;
     default:
       st = Status(Errc::NotSup, "request not implemented by this ipmgmtd");
       break;

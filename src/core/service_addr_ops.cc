@@ -1,0 +1,201 @@
+// Address life cycle on existing objects: up-addr, down-addr, disable-addr,
+// enable-addr, refresh-addr (spec 2.2).
+//
+// Linux has no per-address IFF_UP: a "down" address is kept out of the
+// kernel while its object, name and configuration stay (docs/linux-mapping.md).
+#include <linux/if_addr.h>
+#include <sys/socket.h>
+
+#include "core/service.h"
+
+namespace ipadm::core {
+
+namespace {
+
+// The kernel's current flags for the object's address, or nullopt if absent.
+std::optional<uint32_t> kernel_flags(netlink::Kernel& k, const AddrObj& o, int ifindex) {
+  auto addrs = k.addrs(o.family, ifindex);
+  if (!addrs) return std::nullopt;
+  for (auto& a : *addrs)
+    if (a.local == o.local && a.prefixlen == o.prefixlen) return a.flags;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Common checks of spec 2.2 for up/down: the object exists and is enabled;
+// addrconf cannot be brought up/down; DHCP only temporarily; a persistent
+// change needs a persistent object.
+Result<AddrObj> Service::updown_target_locked_(const rpc::AddrObjReq& req) {
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const AddrObj* o = map_.find_addr(name->full());
+  if (!o) {
+    auto rec = store_.addr(name->full());
+    IPADM_TRY(rec);
+    if (rec->has_value()) return Status(Errc::OpDisableObj);
+    return Status(Errc::NotFound);
+  }
+  if (!(o->flags & kActive)) return Status(Errc::OpDisableObj);
+  if (o->atype == AddrType::Addrconf) return Status(Errc::NotSup);
+  if (!req.temporary()) {
+    if (o->atype == AddrType::Dhcp) return Status(Errc::NotSup);
+    if (!(o->flags & kPersist)) return Status(Errc::TemporaryObj);
+  }
+  return *o;
+}
+
+Status Service::persist_up_locked_(const AddrObj& o, bool up) {
+  auto rec = store_.addr(o.aobjname);
+  IPADM_TRY(rec);
+  if (!rec->has_value()) return Status(Errc::TemporaryObj);
+  store::AddrRecord r = rec->value();
+  r.up = up;
+  return store_.apply(store::Batch().add(store::PutAddr{r}));
+}
+
+Status Service::up_addr(const rpc::AddrObjReq& req) {
+  std::lock_guard lock(mu_);
+  auto o = updown_target_locked_(req);
+  IPADM_TRY(o);
+  auto idx = ifindex_locked_(o->ifname);
+  IPADM_TRY(idx);
+  if (o->up) {
+    auto f = kernel_flags(kernel_, *o, *idx);
+    if (f && (*f & IFA_F_DADFAILED)) return Errc::DadFound;
+  } else {
+    IPADM_TRY(addr_to_kernel_locked_(*o, *idx, true));
+    AddrObj n = *o;
+    n.up = true;
+    if (Status s = map_.put_addr(n); !s) {
+      addr_from_kernel_locked_(n, *idx).ignore();
+      return s;
+    }
+  }
+  if (!req.temporary()) {
+    if (Status s = persist_up_locked_(*o, true); !s) {
+      if (!o->up) {
+        addr_from_kernel_locked_(*o, *idx).ignore();
+        map_.put_addr(*o).ignore();
+      }
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
+Status Service::down_addr(const rpc::AddrObjReq& req) {
+  std::lock_guard lock(mu_);
+  auto o = updown_target_locked_(req);
+  IPADM_TRY(o);
+  if (o->up) {
+    auto idx = ifindex_locked_(o->ifname);
+    IPADM_TRY(idx);
+    Status s = addr_from_kernel_locked_(*o, *idx);
+    if (!s && s.code() != Errc::NotFound) return s;
+    AddrObj n = *o;
+    n.up = false;
+    if (Status m = map_.put_addr(n); !m) {
+      addr_to_kernel_locked_(*o, *idx, false).ignore();
+      return m;
+    }
+  }
+  if (!req.temporary()) {
+    if (Status s = persist_up_locked_(*o, false); !s) {
+      if (o->up) {
+        if (auto idx = ifindex_locked_(o->ifname)) addr_to_kernel_locked_(*o, *idx, false).ignore();
+        map_.put_addr(*o).ignore();
+      }
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
+Status Service::disable_addr(const rpc::AddrObjReq& req) {
+  std::lock_guard lock(mu_);
+  if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const AddrObj* o = map_.find_addr(name->full());
+  if (!o) {
+    auto rec = store_.addr(name->full());
+    IPADM_TRY(rec);
+    return rec->has_value() ? Errc::OpDisableObj : Errc::NotFound;
+  }
+  if (!(o->flags & kActive)) return Errc::OpDisableObj;
+  if (o->up) {
+    if (auto idx = ifindex_locked_(o->ifname)) {
+      Status s = addr_from_kernel_locked_(*o, *idx);
+      if (!s && s.code() != Errc::NotFound) return s;
+    }
+  }
+  // A temporary object has nothing to come back from: it is deleted.
+  if (!(o->flags & kPersist)) return map_.erase_addr(o->aobjname);
+  AddrObj n = *o;
+  n.flags = kPersist;
+  return map_.put_addr(n);
+}
+
+Status Service::enable_addr(const rpc::AddrObjReq& req) {
+  std::lock_guard lock(mu_);
+  if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  // Only objects disabled in this boot session are known (spec 2.2); after
+  // a reboot use enable-if.
+  const AddrObj* o = map_.find_addr(name->full());
+  if (!o) return Errc::NotFound;
+  if (o->flags & kActive) return Errc::AddrObjExists;
+  const IfObj* ifo = map_.find_if(o->ifname);
+  if (!ifo || !(ifo->flags & kActive)) return Status(Errc::Enxio, o->ifname);
+  auto rec = store_.addr(o->aobjname);
+  IPADM_TRY(rec);
+  if (!rec->has_value()) return Errc::NotFound;
+  const store::AddrRecord& r = rec->value();
+  auto n = build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
+  IPADM_TRY(n);
+  if (r.prefixlen > 0) {
+    n->prefixlen = r.prefixlen;
+    n->explicit_prefix = true;
+  }
+  n->flags = kActive | kPersist;
+  n->up = r.up;
+  auto idx = ifindex_locked_(n->ifname);
+  IPADM_TRY(idx);
+  if (n->up) IPADM_TRY(addr_to_kernel_locked_(*n, *idx, true));
+  if (Status s = map_.put_addr(*n); !s) {
+    if (n->up) addr_from_kernel_locked_(*n, *idx).ignore();
+    return s;
+  }
+  return Status::ok();
+}
+
+Status Service::refresh_addr(const rpc::AddrObjReq& req) {
+  std::lock_guard lock(mu_);
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const AddrObj* o = map_.find_addr(name->full());
+  if (!o) {
+    auto rec = store_.addr(name->full());
+    IPADM_TRY(rec);
+    return rec->has_value() ? Errc::OpDisableObj : Errc::NotFound;
+  }
+  if (!(o->flags & kActive)) return Errc::OpDisableObj;
+  if (o->atype != AddrType::Static) return Errc::NotSup;
+  if (req.inform())
+    return Status(Errc::NotSup, "DHCP INFORM is not available on Linux (docs/linux-mapping.md)");
+  if (!o->up) return Status::ok();
+  auto idx = ifindex_locked_(o->ifname);
+  IPADM_TRY(idx);
+  auto f = kernel_flags(kernel_, *o, *idx);
+  if (f && !(*f & IFA_F_DADFAILED)) return Status::ok();  // not a duplicate: no-op
+  // Restart DAD: re-set the address (delete and add again).
+  if (f) {
+    Status s = addr_from_kernel_locked_(*o, *idx);
+    if (!s && s.code() != Errc::NotFound) return s;
+  }
+  return addr_to_kernel_locked_(*o, *idx, true);
+}
+
+}  // namespace ipadm::core

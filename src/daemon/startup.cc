@@ -1,0 +1,147 @@
+#include "daemon/startup.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/aobjmap.h"
+#include "core/service.h"
+#include "daemon/daemonize.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "netlink/netlink_kernel.h"
+#include "store/sqlite_store.h"
+#include "store/sqlite_volatile_store.h"
+
+namespace ipadm::daemon {
+
+namespace {
+
+constexpr const char* kUsage = "Usage: ipmgmtd [-f] [-R root] [-G group]\n";
+
+// mkdir -p with the last component's mode; ENOTDIR if a component is a file.
+Status make_dir(const std::string& path, mode_t mode) {
+  if (path.empty()) return Status::ok();
+  std::string cur;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    cur = path.substr(0, pos);
+    if (cur.empty()) continue;
+    if (mkdir(cur.c_str(), pos == std::string::npos ? mode : 0755) != 0 && errno != EEXIST)
+      return Status::from_errno(errno, "mkdir " + cur + ": " + std::strerror(errno));
+    struct stat st {};
+    if (stat(cur.c_str(), &st) != 0)
+      return Status::from_errno(errno, "stat " + cur + ": " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+      return Status::from_errno(ENOTDIR, cur + ": " + std::strerror(ENOTDIR));
+  }
+  if (chmod(path.c_str(), mode) != 0)
+    return Status::from_errno(errno, "chmod " + path + ": " + std::strerror(errno));
+  return Status::ok();
+}
+
+int fail(Readiness& ready, const char* what, const Status& s) {
+  log_err("%s: %s", what, s.to_string().c_str());
+  ready.report(1);
+  return 1;
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv) {
+  Options o;
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt(argc, argv, "fR:G:")) != -1) {
+    switch (c) {
+      case 'f': o.foreground = true; break;
+      case 'R': o.root = optarg; break;
+      case 'G': o.auth_group = optarg; break;
+      default:
+        std::fputs(kUsage, stderr);
+        return std::nullopt;
+    }
+  }
+  if (optind != argc) {
+    std::fputs(kUsage, stderr);
+    return std::nullopt;
+  }
+  return o;
+}
+
+bool under_service_manager() {
+  const char* svc = std::getenv("IPMGMTD_SERVICE");
+  return std::getenv("NOTIFY_SOCKET") || std::getenv("INVOCATION_ID") ||
+         (svc && std::strcmp(svc, "1") == 0);
+}
+
+int run_daemon(const Options& opt) {
+  const Paths paths = Paths::for_root(opt.root);
+  const bool notify = std::getenv("NOTIFY_SOCKET") != nullptr;
+  // Under systemd Type=notify: no fork, READY=1 instead of the pipe.
+  log_init(opt.foreground);
+  Readiness ready = Readiness::begin(opt.foreground || notify);
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (sigfd < 0) return fail(ready, "signalfd", Status::from_errno(errno, std::strerror(errno)));
+
+  if (Status s = make_dir(paths.volatile_dir(), 0755); !s)
+    return fail(ready, "volatile directory", s);
+  if (Status s = make_dir(paths.store_dir(), 0755); !s)
+    return fail(ready, "store directory", s);
+
+  store::OpenInfo info;
+  auto store = store::SqliteStore::open(paths.store_db(), store::OpenMode::ReadWrite, &info);
+  if (!store) return fail(ready, paths.store_db().c_str(), store.status());
+  if (info.migrated)
+    log_info("%s: store migrated from schema version %d", paths.store_db().c_str(),
+             info.found_version);
+  if (info.read_only)
+    log_warn("%s: %s", paths.store_db().c_str(), info.fallback.to_string().c_str());
+
+  auto vstore = store::SqliteVolatileStore::open(paths.volatile_db());
+  if (!vstore) return fail(ready, paths.volatile_db().c_str(), vstore.status());
+
+  auto kernel = netlink::NetlinkKernel::open();
+  if (!kernel) return fail(ready, "netlink", kernel.status());
+
+  core::AddrObjMap map(vstore->get());
+  if (Status s = map.load(); !s) return fail(ready, paths.volatile_db().c_str(), s);
+  core::Service svc(**kernel, **store, map);
+  if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
+
+  auto gid = lookup_group(opt.auth_group);
+  if (!gid)
+    log_warn("group '%s' does not exist: only root may change the configuration",
+             opt.auth_group.c_str());
+  Server server(svc, gid);
+  if (Status s = server.listen(paths.socket()); !s) return fail(ready, paths.socket().c_str(), s);
+
+  log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),
+           map.ifs().size(), map.addrs().size());
+  ready.report(0);
+  Status s = server.serve(sigfd);
+  if (!s) {
+    log_err("serve: %s", s.to_string().c_str());
+    return 1;
+  }
+  log_info("stopping on signal");
+  return 0;
+}
+
+}  // namespace ipadm::daemon
