@@ -15,6 +15,7 @@
 #include "core/service.h"
 #include "daemon/daemonize.h"
 #include "daemon/log.h"
+#include "daemon/privileges.h"
 #include "daemon/server.h"
 #include "netlink/netlink_kernel.h"
 #include "store/sqlite_store.h"
@@ -24,7 +25,7 @@ namespace ipadm::daemon {
 
 namespace {
 
-constexpr const char* kUsage = "Usage: ipmgmtd [-f] [-R root] [-G group]\n";
+constexpr const char* kUsage = "Usage: ipmgmtd [-f] [-R root] [-G group] [-u user]\n";
 
 // mkdir -p with the last component's mode; ENOTDIR if a component is a file.
 Status make_dir(const std::string& path, mode_t mode) {
@@ -61,11 +62,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
   opterr = 0;
   optind = 1;
   int c;
-  while ((c = getopt(argc, argv, "fR:G:")) != -1) {
+  while ((c = getopt(argc, argv, "fR:G:u:")) != -1) {
     switch (c) {
       case 'f': o.foreground = true; break;
       case 'R': o.root = optarg; break;
       case 'G': o.auth_group = optarg; break;
+      case 'u': o.user = optarg; break;
       default:
         std::fputs(kUsage, stderr);
         return std::nullopt;
@@ -104,6 +106,19 @@ int run_daemon(const Options& opt) {
     return fail(ready, "volatile directory", s);
   if (Status s = make_dir(paths.store_dir(), 0755); !s)
     return fail(ready, "store directory", s);
+
+  // Root-only set-up is done: hand the directories to the daemon user and
+  // drop to it with only the capabilities it needs.
+  if (geteuid() == 0) {
+    DaemonUser user = lookup_user(opt.user);
+    if (!user.exists)
+      log_warn("user '%s' does not exist: running as root with only CAP_NET_ADMIN and "
+               "CAP_NET_RAW, no supplementary groups, no-new-privs",
+               opt.user.c_str());
+    for (const std::string& d : {paths.volatile_dir(), paths.store_dir()})
+      if (Status s = hand_over(d, user); !s) return fail(ready, "hand over", s);
+    if (Status s = drop_privileges(user); !s) return fail(ready, "drop privileges", s);
+  }
 
   store::OpenInfo info;
   auto store = store::SqliteStore::open(paths.store_db(), store::OpenMode::ReadWrite, &info);

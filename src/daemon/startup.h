@@ -17,6 +17,7 @@ struct Options {
   bool foreground = false;       // -f
   std::string root;              // -R
   std::string auth_group = "netadm";  // -G: group allowed to make changes
+  std::string user = "netadm";        // -u: user the daemon runs as after set-up
 };
 
 // Parses argv. On error prints the usage to stderr and returns nullopt.

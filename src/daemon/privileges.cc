@@ -1,0 +1,74 @@
+#include "daemon/privileges.h"
+
+#include <cap-ng.h>
+#include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <vector>
+
+namespace ipadm::daemon {
+
+DaemonUser lookup_user(const std::string& name) {
+  DaemonUser u;
+  passwd pw{}, *res = nullptr;
+  std::vector<char> buf(16384);
+  uid_t num = 0;
+  auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), num);
+  bool numeric = !name.empty() && ec == std::errc() && p == name.data() + name.size();
+  int rc = numeric ? getpwuid_r(num, &pw, buf.data(), buf.size(), &res)
+                   : getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &res);
+  if (rc == 0 && res) {
+    u.exists = true;
+    u.uid = res->pw_uid;
+    u.gid = res->pw_gid;
+  }
+  return u;
+}
+
+Status hand_over(const std::string& dir, const DaemonUser& u) {
+  if (!u.exists || u.uid == 0) return Status::ok();
+  if (chown(dir.c_str(), u.uid, u.gid) != 0)
+    return Status::from_errno(errno, "chown " + dir + ": " + std::strerror(errno));
+  DIR* d = opendir(dir.c_str());
+  if (!d) return Status::from_errno(errno, "opendir " + dir + ": " + std::strerror(errno));
+  while (dirent* e = readdir(d)) {
+    if (e->d_type != DT_REG && e->d_type != DT_SOCK) continue;
+    std::string path = dir + "/" + e->d_name;
+    if (lchown(path.c_str(), u.uid, u.gid) != 0) {
+      int err = errno;
+      closedir(d);
+      return Status::from_errno(err, "chown " + path + ": " + std::strerror(err));
+    }
+  }
+  closedir(d);
+  return Status::ok();
+}
+
+Status drop_privileges(const DaemonUser& u) {
+  capng_clear(CAPNG_SELECT_BOTH);
+  if (capng_updatev(CAPNG_ADD, static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED),
+                    CAP_NET_ADMIN, CAP_NET_RAW, -1) != 0)
+    return Status(Errc::Failure, "capng_updatev failed");
+  int rc;
+  if (u.exists && u.uid != 0) {
+    rc = capng_change_id(static_cast<int>(u.uid), static_cast<int>(u.gid),
+                         static_cast<capng_flags_t>(CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING));
+    if (rc != 0) return Status(Errc::EPerm, "capng_change_id failed (" + std::to_string(rc) + ")");
+  } else {
+    if (setgroups(0, nullptr) != 0)
+      return Status::from_errno(errno, std::string("setgroups: ") + std::strerror(errno));
+    rc = capng_apply(CAPNG_SELECT_BOTH);
+    if (rc != 0) return Status(Errc::EPerm, "capng_apply failed (" + std::to_string(rc) + ")");
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return Status::from_errno(errno, std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno));
+  return Status::ok();
+}
+
+}  // namespace ipadm::daemon

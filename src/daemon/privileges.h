@@ -1,0 +1,34 @@
+// Privilege drop of ipmgmtd, after the seed (spec 1.2 step 4d): once the
+// root-only set-up is done, switch to the daemon user with no supplementary
+// groups, keep only the capabilities the daemon needs (CAP_NET_ADMIN for
+// rtnetlink and /proc/sys/net, CAP_NET_RAW for ARP/DHCP later), empty the
+// bounding set and set no-new-privs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace ipadm::daemon {
+
+struct DaemonUser {
+  bool exists = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Looks up user (name or number).
+DaemonUser lookup_user(const std::string& name);
+
+// Gives the daemon user ownership of dir and the regular files directly in
+// it. No-op when the user does not exist or is root.
+Status hand_over(const std::string& dir, const DaemonUser& u);
+
+// Drops to u (or, if !u.exists, stays uid 0) keeping only CAP_NET_ADMIN and
+// CAP_NET_RAW, clears the bounding set, sets PR_SET_NO_NEW_PRIVS. Must run
+// before any thread is created.
+Status drop_privileges(const DaemonUser& u);
+
+}  // namespace ipadm::daemon
