@@ -54,9 +54,9 @@ struct PropRecord {
 
 // Batch operations.
 struct PutIf { IfRecord rec; };                 // insert or replace families
-struct DelIf { std::string ifname; };           // cascades: addrs + props of ifname
+struct DelIf { std::string ifname; };           // cascades: addrs + props; no-op if absent
 struct PutAddr { AddrRecord rec; };             // insert or replace (keeps order)
-struct DelAddr { std::string aobjname; };       // cascades: its address props
+struct DelAddr { std::string aobjname; };       // cascades: its props; no-op if absent
 struct PutProp { PropRecord rec; };             // insert or replace value
 struct DelProp { PropRecord key; };             // value ignored; no-op if absent
 using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp>;

@@ -25,6 +25,11 @@ class VolatileStore {
   virtual Status del_if(const std::string& ifname) = 0;  // and its addrs
   virtual Status put_addr(const AddrObj& o) = 0;
   virtual Status del_addr(const std::string& aobjname) = 0;
+  // Many at once (boot restore); implementations should use one transaction.
+  virtual Status put_addrs(const std::vector<AddrObj>& objs) {
+    for (auto& o : objs) IPADM_TRY(put_addr(o));
+    return Status::ok();
+  }
 };
 
 }  // namespace ipadm::store

@@ -1,0 +1,142 @@
+#include "store/migrations.h"
+
+#include <iterator>
+#include <string>
+
+namespace ipadm::store {
+
+namespace {
+
+// ---- persistent store ----
+// Row order is `seq` (INTEGER PRIMARY KEY = rowid): creation order, kept by
+// upserts (ON CONFLICT DO UPDATE keeps the row) and by VACUUM. Absent keys
+// in props are '' (not NULL) so that the UNIQUE key covers every shape.
+constexpr const char* kStoreV1 = R"sql(
+CREATE TABLE interfaces (
+  seq    INTEGER PRIMARY KEY,
+  ifname TEXT NOT NULL UNIQUE,
+  v4     INTEGER NOT NULL DEFAULT 0,
+  v6     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE addrs (
+  seq       INTEGER PRIMARY KEY,
+  aobjname  TEXT NOT NULL UNIQUE,
+  ifname    TEXT NOT NULL REFERENCES interfaces(ifname),
+  family    INTEGER NOT NULL,
+  atype     INTEGER NOT NULL,
+  local     TEXT NOT NULL DEFAULT '',
+  remote    TEXT NOT NULL DEFAULT '',
+  prefixlen INTEGER NOT NULL DEFAULT -1,
+  up        INTEGER NOT NULL DEFAULT 1,
+  extra     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX addrs_by_ifname ON addrs(ifname);
+CREATE TABLE props (
+  seq      INTEGER PRIMARY KEY,
+  protocol TEXT NOT NULL DEFAULT '',
+  ifname   TEXT NOT NULL DEFAULT '',
+  aobjname TEXT NOT NULL DEFAULT '',
+  name     TEXT NOT NULL,
+  value    TEXT NOT NULL DEFAULT '',
+  UNIQUE (protocol, ifname, aobjname, name)
+);
+CREATE INDEX props_by_ifname ON props(ifname, aobjname);
+CREATE INDEX props_by_aobjname ON props(aobjname);
+)sql";
+
+Status store_v0_to_v1(Db& db) { return db.exec(kStoreV1); }
+
+constexpr MigrationStep kStoreSteps[] = {
+    {"create the v1 schema (interfaces, addrs, props)", store_v0_to_v1},
+};
+static_assert(std::size(kStoreSteps) == kCurrentSchemaVersion);
+
+// ---- volatile store ----
+// IpAddr columns hold IpAddr::to_string() text, NULL when unset.
+constexpr const char* kVolatileV1 = R"sql(
+CREATE TABLE ifs (
+  seq    INTEGER PRIMARY KEY,
+  ifname TEXT NOT NULL UNIQUE,
+  v4     INTEGER NOT NULL,
+  v6     INTEGER NOT NULL,
+  flags  INTEGER NOT NULL
+);
+CREATE TABLE addrs (
+  seq             INTEGER PRIMARY KEY,
+  aobjname        TEXT NOT NULL UNIQUE,
+  ifname          TEXT NOT NULL,
+  family          INTEGER NOT NULL,
+  atype           INTEGER NOT NULL,
+  flags           INTEGER NOT NULL,
+  local           TEXT,
+  remote          TEXT,
+  prefixlen       INTEGER NOT NULL,
+  up              INTEGER NOT NULL,
+  local_text      TEXT NOT NULL,
+  remote_text     TEXT NOT NULL,
+  explicit_prefix INTEGER NOT NULL
+);
+CREATE INDEX addrs_by_ifname ON addrs(ifname);
+)sql";
+
+Status volatile_v0_to_v1(Db& db) { return db.exec(kVolatileV1); }
+
+constexpr MigrationStep kVolatileSteps[] = {
+    {"create the v1 schema (ifs, addrs)", volatile_v0_to_v1},
+};
+static_assert(std::size(kVolatileSteps) == kCurrentVolatileSchemaVersion);
+
+}  // namespace
+
+const Schema& store_schema() {
+  static const Schema s{"store", kStoreSteps};
+  return s;
+}
+
+const Schema& volatile_schema() {
+  static const Schema s{"volatile store", kVolatileSteps};
+  return s;
+}
+
+Result<int> schema_version(Db& db) {
+  Result<int64_t> v = db.query_int("PRAGMA user_version");
+  if (!v) return v.status();
+  return static_cast<int>(*v);
+}
+
+Status newer_schema_status(const Schema& schema, int found) {
+  return Status(Errc::NotSup, std::string(schema.name) + " schema version " +
+                                  std::to_string(found) +
+                                  " is newer than this ipmgmtd supports (" +
+                                  std::to_string(schema.current()) + ")");
+}
+
+Result<MigrateInfo> migrate(Db& db, const Schema& schema) {
+  // Cheap check first, so that an up-to-date or newer database is not locked.
+  Result<int> before = schema_version(db);
+  if (!before) return before.status();
+  if (*before > schema.current()) return newer_schema_status(schema, *before);
+  if (*before == schema.current()) return MigrateInfo{*before, *before};
+
+  Result<Transaction> txn = Transaction::begin(db, Transaction::Kind::Immediate);
+  if (!txn) return txn.status();
+  // Re-read under the write lock: another process may have migrated.
+  Result<int> from = schema_version(db);
+  if (!from) return from.status();
+  if (*from > schema.current()) return newer_schema_status(schema, *from);
+  for (int v = *from; v < schema.current(); ++v) {
+    const MigrationStep& step = schema.steps[static_cast<size_t>(v)];
+    Status s = step.apply(db);
+    if (!s) {
+      return Status(s.code(), std::string(schema.name) + " migration " +
+                                  std::to_string(v) + "->" + std::to_string(v + 1) +
+                                  " (" + step.description + "): " + s.detail(),
+                    s.sys_errno());
+    }
+  }
+  IPADM_TRY(db.exec("PRAGMA user_version = " + std::to_string(schema.current())));
+  IPADM_TRY(txn->commit());
+  return MigrateInfo{*from, schema.current()};
+}
+
+}  // namespace ipadm::store
