@@ -47,6 +47,10 @@ class Service {
   Status enable_if(const rpc::EnableIfReq& req);
   Status disable_if(const rpc::DisableIfReq& req);
   Result<rpc::ShowIfReply> show_if(const rpc::ShowIfReq& req);
+  // Boot restore (illumos network/physical): enables every persistent
+  // interface that is not active, with its addresses, in store order.
+  // Failures are listed in the reply, never fatal.
+  Result<rpc::RestoreReply> restore();
 
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
@@ -62,6 +66,7 @@ class Service {
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
                        bool* created);
+  Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
                                        const std::string& local_text,

@@ -129,13 +129,21 @@ Status Service::enable_if(const rpc::EnableIfReq& req) {
   if (!prec->has_value()) return Errc::Enxio;
   const IfObj* cur = map_.find_if(ifname);
   if (cur && (cur->flags & kActive)) return Errc::IfExists;
+  return enable_if_locked_(prec->value(), nullptr);
+}
+
+// Re-creates a persistent interface from the store: plumbs it, adds its
+// addresses in store order (one pipelined netlink batch, link still down:
+// the kernel adds addresses much faster on a down link), brings the link up.
+// Addresses that cannot be applied are skipped and reported: the result is
+// then the soft error AllAddrsNotEnabled. `report` (optional) collects them.
+Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply* report) {
+  const std::string& ifname = prec.ifname;
   auto idx = ifindex_locked_(ifname);
   IPADM_TRY(idx);
   auto recs = store_.addrs(ifname);
   IPADM_TRY(recs);
 
-  // Addresses go in before the link comes up: the kernel adds them much
-  // faster on a down link (docs/architecture.md, boot restore).
   bool has_v6 = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok();
   if (has_v6) {
     IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
@@ -144,11 +152,24 @@ Status Service::enable_if(const rpc::EnableIfReq& req) {
   std::vector<AddrObj> objs;
   std::vector<netlink::AddrRequest> reqs;
   std::vector<size_t> req_obj;
+  auto note_failure = [&](const std::string& aobjname, const Status& s) {
+    if (report) report->add_failed(aobjname + ": " + s.to_string());
+  };
   bool some_failed = false;
   for (const auto& r : *recs) {
     auto o = build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
     if (!o) {
       some_failed = true;
+      note_failure(r.aobjname, o.status());
+      AddrObj stub;  // known, not active: shows as disabled, name reserved
+      stub.aobjname = r.aobjname;
+      stub.ifname = r.ifname;
+      stub.atype = r.atype;
+      stub.flags = kPersist;
+      stub.local_text = r.local;
+      stub.remote_text = r.remote;
+      stub.up = r.up;
+      objs.push_back(stub);
       continue;
     }
     if (r.prefixlen > 0) {
@@ -165,25 +186,45 @@ Status Service::enable_if(const rpc::EnableIfReq& req) {
   }
   std::vector<Status> results;
   if (!reqs.empty()) IPADM_TRY(kernel_.addr_add_batch(reqs, &results));
-  std::vector<AddrObj> enabled;
-  std::vector<bool> failed(objs.size(), false);
-  for (size_t i = 0; i < results.size(); ++i)
-    if (!results[i] && results[i].code() != Errc::Exists) failed[req_obj[i]] = true;
-  for (size_t i = 0; i < objs.size(); ++i) {
-    if (failed[i]) {
-      some_failed = true;
-      AddrObj stub = objs[i];
-      stub.flags = kPersist;  // known, not active: shows as disabled
-      enabled.push_back(stub);
-    } else {
-      enabled.push_back(objs[i]);
+  uint32_t added = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i] || results[i].code() == Errc::Exists) {  // Exists: adopt it
+      ++added;
+      continue;
     }
+    AddrObj& o = objs[req_obj[i]];
+    some_failed = true;
+    note_failure(o.aobjname, results[i]);
+    o.flags = kPersist;
   }
   IPADM_TRY(kernel_.link_set_up(*idx, true));
-  IPADM_TRY(map_.put_if(IfObj{ifname, prec->value().v4, prec->value().v6 && has_v6,
-                              kActive | kPersist}));
-  IPADM_TRY(map_.put_addrs(enabled));
+  IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
+  IPADM_TRY(map_.put_addrs(objs));
+  if (report) {
+    report->set_interfaces(report->interfaces() + 1);
+    report->set_addresses(report->addresses() + added);
+  }
   return some_failed ? Status(Errc::AllAddrsNotEnabled) : Status::ok();
+}
+
+Result<rpc::RestoreReply> Service::restore() {
+  std::lock_guard lock(mu_);
+  auto ifs = store_.interfaces();
+  IPADM_TRY(ifs);
+  rpc::RestoreReply reply;
+  bool some_failed = false;
+  for (const auto& rec : *ifs) {
+    const IfObj* cur = map_.find_if(rec.ifname);
+    if (cur && (cur->flags & kActive)) continue;
+    int before = reply.failed_size();
+    Status s = enable_if_locked_(rec, &reply);
+    if (!s) {
+      some_failed = true;
+      if (reply.failed_size() == before) reply.add_failed(rec.ifname + ": " + s.to_string());
+    }
+  }
+  (void)some_failed;  // failures are in reply.failed
+  return reply;
 }
 
 Result<rpc::ShowIfReply> Service::show_if(const rpc::ShowIfReq& req) {

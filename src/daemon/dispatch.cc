@@ -87,6 +87,12 @@ std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
       st = r.status();
       break;
     }
+    case R::kRestore: {
+      auto r = svc.restore();
+      if (r) *reply.mutable_restore() = std::move(*r);
+      st = r.status();
+      break;
+    }
     case R::kUpAddr: st = svc.up_addr(req.up_addr()); break;
     case R::kDownAddr: st = svc.down_addr(req.down_addr()); break;
     case R::kDisableAddr: st = svc.disable_addr(req.disable_addr()); break;

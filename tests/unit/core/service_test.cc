@@ -320,3 +320,55 @@ TEST(ShowFlags, Letters) {
 
 }  // namespace
 }  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+TEST(Restore, EnablesEveryPersistentInterfaceInStoreOrder) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto& store = **st;
+  {
+    netlink::FakeKernel k;
+    k.add_link("veth0");
+    k.add_link("veth1");
+    AddrObjMap m(nullptr);
+    Service s(k, store, m);
+    for (auto [n, a] : {std::pair{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "2001:db8::1/64"},
+                        {"veth1/a", "198.51.100.1/24"}, {"veth1/b", "198.51.100.2/24"}}) {
+      rpc::CreateAddrReq r;
+      r.set_aobjname(n);
+      r.set_type("static");
+      r.set_local(a);
+      ASSERT_TRUE(s.create_addr(r).is_ok()) << n;
+    }
+    rpc::CreateAddrReq t;
+    t.set_aobjname("veth0/tmp");
+    t.set_type("static");
+    t.set_local("192.0.2.99/24");
+    t.set_temporary(true);
+    ASSERT_TRUE(s.create_addr(t).is_ok());
+  }
+  // Reboot: new kernel, empty map; veth1 lost its link, veth0 gets a squatter.
+  netlink::FakeKernel k;
+  int i0 = k.add_link("veth0");
+  AddrObjMap m(nullptr);
+  Service s(k, store, m);
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->interfaces(), 1u);
+  EXPECT_EQ(r->addresses(), 2u);
+  ASSERT_EQ(r->failed_size(), 1);
+  EXPECT_NE(r->failed(0).find("veth1"), std::string::npos);
+  EXPECT_NE(k.find_addr(i0, *IpAddr::parse("192.0.2.1")), nullptr);
+  EXPECT_NE(k.find_addr(i0, *IpAddr::parse("2001:db8::1")), nullptr);
+  EXPECT_EQ(k.find_addr(i0, *IpAddr::parse("192.0.2.99")), nullptr);
+  EXPECT_TRUE(k.find_link(i0)->flags & IFF_UP);
+  // Second restore: nothing left to do.
+  auto again = s.restore();
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->interfaces(), 0u);
+}
+
+}  // namespace
+}  // namespace ipadm::core
