@@ -1,0 +1,133 @@
+#include "cli/ofmt.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace ipadm::cli {
+
+namespace {
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+std::string upper(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return r;
+}
+}  // namespace
+
+Parsed<OutputSpec> make_output_spec(std::span<const FieldDef> fields, const std::string* ofields,
+                                    std::string_view defaults, OutMode mode) {
+  OutputSpec spec;
+  spec.fields = fields;
+  spec.mode = mode;
+  spec.explicit_fields = ofields != nullptr;
+  std::string list = ofields ? *ofields : std::string(defaults);
+  if (lower(list) == "all") {
+    for (size_t i = 0; i < fields.size(); i++) spec.selected.push_back(i);
+    return spec;
+  }
+  std::string bad;
+  for (const std::string& name : split_list(list)) {
+    std::string l = lower(name);
+    auto it = std::find_if(fields.begin(), fields.end(),
+                           [&](const FieldDef& f) { return f.name == l; });
+    if (it == fields.end()) {
+      bad += (bad.empty() ? "" : ",") + name;
+      continue;
+    }
+    spec.selected.push_back(static_cast<size_t>(it - fields.begin()));
+  }
+  if (!bad.empty()) {
+    std::string msg = "invalid field(s) specified: " + bad;
+    if (mode != OutMode::Human || spec.selected.empty()) return Parsed<OutputSpec>::fail(msg);
+    spec.warning = msg;
+  }
+  if (spec.selected.empty()) return Parsed<OutputSpec>::fail("no fields specified");
+  return spec;
+}
+
+std::string row_text(const Row& row, std::string_view name) {
+  auto it = row.find(std::string(name));
+  if (it == row.end() || it->is_null()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  return it->dump();
+}
+
+std::string OutputSpec::format_line(const std::vector<std::string>& values) const {
+  std::string line;
+  const size_t n = selected.size();
+  if (mode == OutMode::Parsable) {
+    if (n == 1) return values.empty() ? "" : values[0];
+    for (size_t i = 0; i < n; i++) {
+      for (char c : values[i]) {
+        if (c == ':' || c == '\\') line += '\\';
+        line += c;
+      }
+      if (i + 1 < n) line += ':';
+    }
+    return line;
+  }
+  // Human mode, libofmt's overflow rule.
+  long overflow = 0;
+  for (size_t i = 0; i < n; i++) {
+    std::string_view v = values[i].empty() ? std::string_view("--") : values[i];
+    if (i + 1 == n) {
+      line += v;
+      break;
+    }
+    long width = static_cast<long>(fields[selected[i]].width);
+    long vw = static_cast<long>(v.size());
+    if (vw + overflow >= width) {
+      overflow += vw - width + 1;
+      line += v;
+      line += ' ';
+      continue;
+    }
+    if (overflow > 0) {
+      long compress = std::min(overflow, width - vw);
+      overflow -= compress;
+      width -= compress;
+    }
+    line += v;
+    line.append(static_cast<size_t>(width - vw), ' ');
+  }
+  return line;
+}
+
+std::string OutputSpec::header_line() const {
+  std::vector<std::string> names;
+  for (size_t i : selected) names.push_back(upper(fields[i].name));
+  return format_line(names);
+}
+
+void OutputSpec::print(std::ostream& out, const std::vector<Row>& rows) const {
+  if (mode == OutMode::Json) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::array();
+    for (const Row& r : rows) {
+      if (!explicit_fields) {
+        doc.push_back(r);
+        continue;
+      }
+      Row o = Row::object();
+      for (size_t i : selected) {
+        std::string key(fields[i].name);
+        auto it = r.find(key);
+        o[key] = it == r.end() ? Row("") : *it;
+      }
+      doc.push_back(std::move(o));
+    }
+    out << doc.dump(2) << '\n';
+    return;
+  }
+  if (mode == OutMode::Human) out << header_line() << '\n';
+  for (const Row& r : rows) {
+    std::vector<std::string> values;
+    for (size_t i : selected) values.push_back(row_text(r, fields[i].name));
+    out << format_line(values) << '\n';
+  }
+}
+
+}  // namespace ipadm::cli

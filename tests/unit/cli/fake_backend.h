@@ -1,0 +1,108 @@
+// FakeBackend: a CliBackend that records every request and answers with
+// canned replies, for driving run_cli() in unit tests without a daemon.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/backend.h"
+
+namespace ipadm::cli::test {
+
+// What the fake saw and what it answers; owned by the test, so it outlives
+// the backend that run_cli() creates and destroys.
+struct FakeState {
+  // What was called, e.g. "create_if net0 t=1", in order.
+  std::vector<std::string> calls;
+  rpc::CreateAddrReq last_create_addr;
+  rpc::AddrObjReq last_addr_op;
+  rpc::Request::BodyCase last_op = rpc::Request::BODY_NOT_SET;
+  rpc::SetPropReq last_set_prop;
+  rpc::ShowPropReq last_show_prop;
+  std::string last_import;
+
+  // Canned answers.
+  Status status;  // returned by every Status-returning call
+  rpc::ShowIfReply if_reply;
+  rpc::ShowAddrReply addr_reply;
+  rpc::ShowPropReply prop_reply;
+  rpc::RestoreReply restore_reply;
+  std::string export_text;
+  Status show_status;  // non-OK: show_* fail with it
+};
+
+struct FakeBackend : CliBackend {
+  explicit FakeBackend(FakeState& st) : s(st) {}
+  FakeState& s;
+
+  Status create_if(const std::string& ifname, bool temporary) override {
+    s.calls.push_back("create_if " + ifname + " t=" + std::to_string(temporary));
+    return s.status;
+  }
+  Status delete_if(const std::string& ifname) override {
+    s.calls.push_back("delete_if " + ifname);
+    return s.status;
+  }
+  Status enable_if(const std::string& ifname) override {
+    s.calls.push_back("enable_if " + ifname);
+    return s.status;
+  }
+  Status disable_if(const std::string& ifname) override {
+    s.calls.push_back("disable_if " + ifname);
+    return s.status;
+  }
+  Result<rpc::ShowIfReply> show_if(const std::string& ifname) override {
+    s.calls.push_back("show_if " + ifname);
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.if_reply;
+  }
+  Status create_addr(const rpc::CreateAddrReq& req) override {
+    s.calls.push_back("create_addr " + req.aobjname());
+    s.last_create_addr = req;
+    return s.status;
+  }
+  Status delete_addr(const std::string& aobjname, bool release) override {
+    s.calls.push_back("delete_addr " + aobjname + " r=" + std::to_string(release));
+    return s.status;
+  }
+  Result<rpc::ShowAddrReply> show_addr(const std::string& aobjname,
+                                       const std::string& ifname) override {
+    s.calls.push_back("show_addr " + aobjname + "|" + ifname);
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.addr_reply;
+  }
+  Status addr_op(rpc::Request::BodyCase op, const rpc::AddrObjReq& req) override {
+    s.calls.push_back("addr_op " + req.aobjname());
+    s.last_op = op;
+    s.last_addr_op = req;
+    return s.status;
+  }
+  Status set_prop(const rpc::SetPropReq& req) override {
+    s.calls.push_back("set_prop " + req.name());
+    s.last_set_prop = req;
+    return s.status;
+  }
+  Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req) override {
+    s.calls.push_back("show_prop " + req.object_kind() + " " + req.object());
+    s.last_show_prop = req;
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.prop_reply;
+  }
+  Result<rpc::RestoreReply> restore() override {
+    s.calls.push_back("restore");
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.restore_reply;
+  }
+  Result<std::string> export_conf(const std::string& format) override {
+    s.calls.push_back("export " + format);
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.export_text;
+  }
+  Status import_conf(const std::string& text) override {
+    s.calls.push_back("import");
+    s.last_import = text;
+    return s.status;
+  }
+};
+
+}  // namespace ipadm::cli::test
