@@ -40,6 +40,8 @@ class Service {
   // mirror and store), forget stubs that are neither ACTIVE nor PERSIST.
   // Never touches the kernel.
   Status reconcile();
+  // Periodic housekeeping (Store::maintain) under the service lock.
+  void maintain();
 
   // ---- interfaces ----
   Status create_if(const rpc::CreateIfReq& req);

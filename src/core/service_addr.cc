@@ -241,6 +241,11 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
   return reply;
 }
 
+void Service::maintain() {
+  std::lock_guard lock(mu_);
+  store_.maintain();
+}
+
 Status Service::reconcile() {
   std::lock_guard lock(mu_);
   auto recs = store_.addrs("");

@@ -33,8 +33,10 @@ DaemonUser lookup_user(const std::string& name) {
 
 Status hand_over(const std::string& dir, const DaemonUser& u) {
   if (!u.exists || u.uid == 0) return Status::ok();
-  if (chown(dir.c_str(), u.uid, u.gid) != 0)
+  if (chown(dir.c_str(), u.uid, u.gid) != 0) {
+    if (errno == EROFS) return Status::ok();  // read-only /etc: FallbackStore copes
     return Status::from_errno(errno, "chown " + dir + ": " + std::strerror(errno));
+  }
   DIR* d = opendir(dir.c_str());
   if (!d) return Status::from_errno(errno, "opendir " + dir + ": " + std::strerror(errno));
   while (dirent* e = readdir(d)) {

@@ -74,10 +74,14 @@ Status Server::listen(const std::string& path) {
 Status Server::serve(int stop_fd) {
   for (;;) {
     pollfd pfd[2] = {{listen_fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-    int n = poll(pfd, 2, -1);
+    int n = poll(pfd, 2, tick ? tick_ms : -1);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::from_errno(errno, "poll");
+    }
+    if (n == 0) {
+      tick();
+      continue;
     }
     if (pfd[1].revents) break;
     if (!(pfd[0].revents & POLLIN)) continue;

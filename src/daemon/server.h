@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -37,6 +38,9 @@ class Server {
   Status serve(int stop_fd);
 
   size_t max_clients = 256;
+  // Called about every tick_ms from the accept loop (housekeeping).
+  std::function<void()> tick;
+  int tick_ms = 5000;
 
  private:
   void serve_conn_(int fd);

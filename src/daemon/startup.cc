@@ -18,7 +18,7 @@
 #include "daemon/privileges.h"
 #include "daemon/server.h"
 #include "netlink/netlink_kernel.h"
-#include "store/sqlite_store.h"
+#include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
 
 namespace ipadm::daemon {
@@ -44,7 +44,9 @@ Status make_dir(const std::string& path, mode_t mode) {
     if (!S_ISDIR(st.st_mode))
       return Status::from_errno(ENOTDIR, cur + ": " + std::strerror(ENOTDIR));
   }
-  if (chmod(path.c_str(), mode) != 0)
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & 07777) != mode &&
+      chmod(path.c_str(), mode) != 0 && errno != EROFS)
     return Status::from_errno(errno, "chmod " + path + ": " + std::strerror(errno));
   return Status::ok();
 }
@@ -121,8 +123,11 @@ int run_daemon(const Options& opt) {
   }
 
   store::OpenInfo info;
-  auto store = store::SqliteStore::open(paths.store_db(), store::OpenMode::ReadWrite, &info);
+  std::string note;
+  auto store = store::FallbackStore::open(paths.store_db(), paths.volatile_store_copy(), &info,
+                                          &note);
   if (!store) return fail(ready, paths.store_db().c_str(), store.status());
+  if (!note.empty()) log_warn("%s", note.c_str());
   if (info.migrated)
     log_info("%s: store migrated from schema version %d", paths.store_db().c_str(),
              info.found_version);
@@ -145,6 +150,17 @@ int run_daemon(const Options& opt) {
     log_warn("group '%s' does not exist: only root may change the configuration",
              opt.auth_group.c_str());
   Server server(svc, gid);
+  if ((*store)->on_copy()) {
+    store::FallbackStore* fs = store->get();
+    server.tick = [&svc, fs, &paths, done = false]() mutable {
+      if (done) return;
+      svc.maintain();
+      if (!fs->on_copy()) {
+        log_info("store copied back to %s", paths.store_db().c_str());
+        done = true;
+      }
+    };
+  }
   if (Status s = server.listen(paths.socket()); !s) return fail(ready, paths.socket().c_str(), s);
 
   log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),

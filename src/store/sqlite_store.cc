@@ -209,4 +209,14 @@ Status SqliteStore::del_prop(const PropRecord& k) {
   return st->bind(1, k.protocol).bind(2, k.ifname).bind(3, k.aobjname).bind(4, k.name).run();
 }
 
+Status SqliteStore::checkpoint() {
+  auto st = db_.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!st) return st.status();
+  auto row = st->step();
+  if (!row) return row.status();
+  if (*row && st->col_int(0) != 0)
+    return Status(Errc::Failure, db_.path() + ": WAL checkpoint incomplete");
+  return Status::ok();
+}
+
 }  // namespace ipadm::store

@@ -71,6 +71,9 @@ class SqliteStore : public Store {
   Status apply(const Batch& batch) override;
 
   bool read_only() const { return !read_only_reason_.is_ok(); }
+  // Folds the WAL into the main file and truncates it (PRAGMA
+  // wal_checkpoint(TRUNCATE)); fails if readers kept part of it.
+  Status checkpoint();
   const std::string& path() const { return db_.path(); }
 
  private:

@@ -87,6 +87,10 @@ class Store {
 
   // Atomic and durable (see header comment).
   virtual Status apply(const Batch& batch) = 0;
+
+  // Periodic housekeeping (every few seconds, under the caller's lock):
+  // e.g. FallbackStore copies a volatile copy back once /etc is writable.
+  virtual void maintain() {}
 };
 
 }  // namespace ipadm::store
