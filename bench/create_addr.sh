@@ -1,0 +1,278 @@
+#!/bin/bash
+# bench/create_addr.sh - cost of one `ipadm create-addr`, end to end.
+#
+#   bench/create_addr.sh [RUNS] [SIZES]
+#     RUNS   samples per row (default 30)
+#     SIZES  store sizes for part 2 (default "10 1000 100000")
+#
+# Part 1: in a fresh namespace, one persistent `ipadm create-addr` (process
+#   start to exit: exec, connect, handshake, request, kernel add, durable
+#   store commit, reply) against one `ip addr add` process; plus the rows
+#   that split the cost: `ipadm show-if` (a read RPC: process start + one
+#   round trip), `create-addr -t` (no store write), delete-addr.
+# Part 2: per-operation cost of a persistent create-addr + delete-addr when
+#   the store already holds N address objects. The N objects are written
+#   into ROOT/etc/ipadm/ipadm.db with sqlite3 (docs/store-format.md) on a
+#   second interface that is persistent only (not in the kernel), before the
+#   daemon starts; also the daemon's start-up time and a full show-addr.
+#
+# Timing (like ../shared/bench/peers/timeit.sh): the clock is read inside the
+# namespace with bash $EPOCHREALTIME around the measured process only, so
+# `ip netns exec` and namespace creation are not counted. Every address added
+# is checked in the kernel with `ip -j addr` after the loop.
+#
+# Safety: namespaces are named ipadmb-<pid>-<k> and deleted on exit; only the
+# daemons started here are signalled, by PID. Needs root.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+TOP=$(dirname "$HERE")
+IPADM=${IPADM_BIN:-$TOP/build/ipadm}
+IPMGMTD=${IPMGMTD_BIN:-$TOP/build/ipmgmtd}
+SELF=$HERE/$(basename "$0")
+
+# ---- inner mode: runs inside the namespace, prints one sample (us) per line
+if [ "${1:-}" = __loop ]; then
+  shift
+  kind=$1 root=$2 first=$3 count=$4
+  addr() { # i -> 10.B.x.y (B = 100 for ipadm, 101 for ip)
+    local i=$1 b=$2
+    echo "10.$b.$(((i >> 8) & 255)).$((i & 255))"
+  }
+  us() { local t=${1/./}; echo $((10#$t)); }
+  for ((i = first; i < first + count; i++)); do
+    case $kind in
+      ipadm-create)   cmd=("$IPADM" -R "$root" create-addr -T static -a "$(addr "$i" 100)/32" "veth0/b$i") ;;
+      ipadm-create-t) cmd=("$IPADM" -R "$root" create-addr -t -T static -a "$(addr "$i" 100)/32" "veth0/b$i") ;;
+      ipadm-delete)   cmd=("$IPADM" -R "$root" delete-addr "veth0/b$i") ;;
+      ipadm-show-if)  cmd=("$IPADM" -R "$root" show-if veth0) ;;
+      ip-add)         cmd=(ip addr add "$(addr "$i" 101)/32" dev veth0) ;;
+      ip-del)         cmd=(ip addr del "$(addr "$i" 101)/32" dev veth0) ;;
+      ipadm-pair)     # create then delete the same object: two samples
+        t0=$EPOCHREALTIME
+        "$IPADM" -R "$root" create-addr -T static -a "$(addr "$i" 100)/32" "veth0/b$i" >/dev/null
+        t1=$EPOCHREALTIME
+        "$IPADM" -R "$root" delete-addr "veth0/b$i" >/dev/null
+        t2=$EPOCHREALTIME
+        echo "create $(( $(us "$t1") - $(us "$t0") ))"
+        echo "delete $(( $(us "$t2") - $(us "$t1") ))"
+        continue ;;
+      ipadm-show-addr) cmd=("$IPADM" -R "$root" show-addr -p -o addrobj) ;;
+      *) echo "unknown loop $kind" >&2; exit 2 ;;
+    esac
+    t0=$EPOCHREALTIME
+    "${cmd[@]}" >/dev/null
+    t1=$EPOCHREALTIME
+    echo "$kind $(( $(us "$t1") - $(us "$t0") ))"
+  done
+  exit 0
+fi
+
+RUNS=${1:-30}
+SIZES=${2:-10 1000 100000}
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
+for b in "$IPADM" "$IPMGMTD"; do [ -x "$b" ] || { echo "bench: build first ($b)" >&2; exit 1; }; done
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 missing (scripts/deps.sh)" >&2; exit 1; }
+
+NS_LIST=()
+PIDS=()
+TMPS=()
+SEQ=0
+cleanup() {
+  local p n t
+  for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for n in "${NS_LIST[@]+"${NS_LIST[@]}"}"; do
+    ip -n "$n" link del veth0 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+  for t in "${TMPS[@]+"${TMPS[@]}"}"; do case $t in /tmp/ipadmb.*) rm -rf "$t" ;; esac; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ns_new -> sets NSN: a namespace with veth0 <-> veth1, both up, lo up
+ns_new() {
+  SEQ=$((SEQ + 1))
+  NSN="ipadmb-$$-$SEQ"
+  ip netns add "$NSN"
+  NS_LIST+=("$NSN")
+  ip -n "$NSN" link set lo up
+  ip -n "$NSN" link add veth0 type veth peer name veth1
+  ip -n "$NSN" link set veth1 up
+  ip -n "$NSN" link set veth0 up
+}
+
+ns_gone() {
+  local n=$1 keep=() x
+  ip -n "$n" link del veth0 2>/dev/null || true
+  ip netns del "$n"
+  for x in "${NS_LIST[@]}"; do [ "$x" != "$n" ] && keep+=("$x"); done
+  NS_LIST=("${keep[@]+"${keep[@]}"}")
+  sleep 0.3
+}
+
+# daemon_start NS ROOT -> sets DPID; prints start-to-ready seconds in READY_S
+daemon_start() {
+  local ns=$1 root=$2 t0 i
+  t0=$EPOCHREALTIME
+  ip netns exec "$ns" "$IPMGMTD" -f -R "$root" </dev/null >>"$root.log" 2>&1 &
+  DPID=$!
+  PIDS+=("$DPID")
+  for i in $(seq 1 3000); do
+    if [ -S "$root/run/ipadm/ipmgmt.sock" ] &&
+       ip netns exec "$ns" "$IPADM" -R "$root" show-if >/dev/null 2>&1; then
+      READY_S=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b - a}')
+      return 0
+    fi
+    kill -0 "$DPID" 2>/dev/null || { cat "$root.log" >&2; echo "ipmgmtd died" >&2; exit 1; }
+    sleep 0.02
+  done
+  echo "ipmgmtd not ready" >&2
+  exit 1
+}
+
+daemon_stop() {
+  local keep=() x
+  kill -TERM "$DPID"
+  wait "$DPID" || true
+  for x in "${PIDS[@]}"; do [ "$x" != "$DPID" ] && keep+=("$x"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# samples KIND FILE -> sorted microsecond values of KIND
+samples() { awk -v k="$1" '$1 == k {print $2}' "$2" | sort -n; }
+# st KIND FILE -> "median_ms min_ms n"
+st() {
+  samples "$1" "$2" | awk '{v[NR] = $1} END {
+    if (NR == 0) { print "- - 0"; exit }
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.2f %.2f %d\n", m / 1000, v[1] / 1000, NR }'
+}
+
+loop() { # NS ROOT KIND FIRST COUNT >> OUT
+  ip netns exec "$1" "$SELF" __loop "$3" "$2" "$4" "$5"
+}
+
+count_v4() { # NS PREFIX -> addresses on veth0 starting with PREFIX
+  ip -n "$1" -j addr show dev veth0 | python3 -c '
+import json, sys
+p = sys.argv[1]
+print(sum(1 for l in json.load(sys.stdin) for a in l["addr_info"] if a["local"].startswith(p)))' "$2"
+}
+
+OUT=$(mktemp -d /tmp/ipadmb.XXXXXX)
+TMPS+=("$OUT")
+RAW=$OUT/raw.txt
+: >"$RAW"
+
+# ------------------------------------------------------------------ part 1
+log "part 1: single operations, $RUNS runs each"
+ns_new
+NS1=$NSN
+ROOT1=$OUT/root1
+mkdir -p "$ROOT1"
+daemon_start "$NS1" "$ROOT1"
+ip netns exec "$NS1" "$IPADM" -R "$ROOT1" create-if veth0 >/dev/null
+# warm-up (page cache, first store write)
+loop "$NS1" "$ROOT1" ipadm-show-if 0 3 >/dev/null
+loop "$NS1" "$ROOT1" ipadm-create 60000 1 >/dev/null
+loop "$NS1" "$ROOT1" ipadm-delete 60000 1 >/dev/null
+# interleave the rows so that drift of the machine hits them alike
+for ((r = 0; r < RUNS; r++)); do
+  loop "$NS1" "$ROOT1" ip-add "$r" 1 >>"$RAW"
+  loop "$NS1" "$ROOT1" ipadm-create "$r" 1 >>"$RAW"
+  loop "$NS1" "$ROOT1" ipadm-show-if "$r" 1 >>"$RAW"
+  loop "$NS1" "$ROOT1" ipadm-create-t "$((1000 + r))" 1 >>"$RAW"
+done
+n_ip=$(count_v4 "$NS1" 10.101.)
+n_ipadm=$(count_v4 "$NS1" 10.100.)
+[ "$n_ip" = "$RUNS" ] || { echo "bench: ip addr add left $n_ip addresses, want $RUNS" >&2; exit 1; }
+[ "$n_ipadm" = "$((2 * RUNS))" ] || { echo "bench: ipadm left $n_ipadm addresses, want $((2 * RUNS))" >&2; exit 1; }
+for ((r = 0; r < RUNS; r++)); do
+  loop "$NS1" "$ROOT1" ip-del "$r" 1 >>"$RAW"
+  loop "$NS1" "$ROOT1" ipadm-delete "$r" 1 >>"$RAW"
+done
+[ "$(count_v4 "$NS1" 10.101.)" = 0 ] || { echo "bench: ip addr del left addresses" >&2; exit 1; }
+[ "$(count_v4 "$NS1" 10.100.)" = "$RUNS" ] || { echo "bench: ipadm delete-addr left addresses" >&2; exit 1; }
+daemon_stop
+ns_gone "$NS1"
+
+# ------------------------------------------------------------------ part 2
+declare -A P2_CREATE P2_DELETE P2_READY P2_SHOW P2_FILL
+for N in $SIZES; do
+  log "part 2: N=$N persisted address objects"
+  ns_new
+  NS2=$NSN
+  ROOT2=$OUT/root-$N
+  mkdir -p "$ROOT2"
+  # let the daemon create an empty store (schema), then stop it and fill it
+  daemon_start "$NS2" "$ROOT2"
+  daemon_stop
+  DB=$ROOT2/etc/ipadm/ipadm.db
+  t0=$EPOCHREALTIME
+  sqlite3 "$DB" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+INSERT INTO interfaces(ifname, v4, v6) VALUES('vbulk0', 1, 1);
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $N)
+INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
+SELECT 'vbulk0/a' || i, 'vbulk0', 2, 1,
+       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
+FROM n;
+COMMIT;
+SQL
+  P2_FILL[$N]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
+  got=$(sqlite3 "$DB" "SELECT count(*) FROM addrs WHERE ifname = 'vbulk0'")
+  [ "$got" = "$N" ] || { echo "bench: store holds $got rows, want $N" >&2; exit 1; }
+  daemon_start "$NS2" "$ROOT2"
+  P2_READY[$N]=$READY_S
+  # the daemon sees the N objects (disabled: persistent only)
+  shown=$(ip netns exec "$NS2" "$IPADM" -R "$ROOT2" show-addr -p -o addrobj,state vbulk0/ | grep -c ':disabled$' || true)
+  [ "$shown" = "$N" ] || { echo "bench: show-addr vbulk0/ lists $shown disabled objects, want $N" >&2; exit 1; }
+  ip netns exec "$NS2" "$IPADM" -R "$ROOT2" create-if veth0 >/dev/null
+  loop "$NS2" "$ROOT2" ipadm-pair 60000 2 >/dev/null   # warm-up
+  F=$OUT/p2-$N.txt
+  loop "$NS2" "$ROOT2" ipadm-pair 0 "$RUNS" >"$F"
+  loop "$NS2" "$ROOT2" ipadm-show-addr 0 3 >>"$F"
+  [ "$(count_v4 "$NS2" 10.100.)" = 0 ] || { echo "bench: addresses left after create+delete" >&2; exit 1; }
+  got=$(sqlite3 "$DB" "SELECT count(*) FROM addrs")
+  [ "$got" = "$N" ] || { echo "bench: store holds $got rows after the loop, want $N" >&2; exit 1; }
+  P2_CREATE[$N]=$(st create "$F")
+  P2_DELETE[$N]=$(st delete "$F")
+  P2_SHOW[$N]=$(st ipadm-show-addr "$F")
+  daemon_stop
+  ns_gone "$NS2"
+done
+
+# ------------------------------------------------------------------ report
+row() { # label kind
+  read -r med min n <<<"$(st "$2" "$RAW")"
+  printf '| %s | %s | %s | %s |\n' "$1" "$med" "$min" "$n"
+}
+echo
+echo "## ipadm create-addr, one process, end to end ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) vCPU)"
+echo
+echo "| operation (one process, exec to exit) | median ms | min ms | runs |"
+echo "|---|---:|---:|---:|"
+row '`ip addr add A/32 dev veth0`' ip-add
+row '`ipadm create-addr -T static -a A/32 veth0/bN` (persistent)' ipadm-create
+row '`ipadm create-addr -t ...` (temporary: no store write)' ipadm-create-t
+row '`ipadm show-if veth0` (read RPC: process start + round trip)' ipadm-show-if
+row '`ip addr del A/32 dev veth0`' ip-del
+row '`ipadm delete-addr veth0/bN` (persistent object)' ipadm-delete
+echo
+echo "## Persistent create-addr + delete-addr with N objects already in the store"
+echo
+echo "| N persisted | create-addr median ms (min) | delete-addr median ms (min) | daemon start to ready s | show-addr of all (N+) rows median ms | sqlite3 pre-fill s |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for N in $SIZES; do
+  read -r cm cmin _ <<<"${P2_CREATE[$N]}"
+  read -r dm dmin _ <<<"${P2_DELETE[$N]}"
+  read -r sm _ _ <<<"${P2_SHOW[$N]}"
+  printf '| %s | %s (%s) | %s (%s) | %s | %s | %s |\n' "$N" "$cm" "$cmin" "$dm" "$dmin" \
+    "${P2_READY[$N]}" "$sm" "${P2_FILL[$N]}"
+done
+echo
+echo "(runs per cell: $RUNS; raw samples in $OUT, removed on exit)"
