@@ -41,7 +41,7 @@ class Service {
   // Never touches the kernel.
   Status reconcile();
   // Periodic housekeeping (Store::maintain) under the service lock.
-  void maintain();
+  Status maintain();
 
   // ---- interfaces ----
   Status create_if(const rpc::CreateIfReq& req);

@@ -241,9 +241,9 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
   return reply;
 }
 
-void Service::maintain() {
+Status Service::maintain() {
   std::lock_guard lock(mu_);
-  store_.maintain();
+  return store_.maintain();
 }
 
 Status Service::reconcile() {

@@ -154,7 +154,7 @@ int run_daemon(const Options& opt) {
     store::FallbackStore* fs = store->get();
     server.tick = [&svc, fs, &paths, done = false]() mutable {
       if (done) return;
-      svc.maintain();
+      if (Status s = svc.maintain(); !s) log_debug("store copy-back: %s", s.to_string().c_str());
       if (!fs->on_copy()) {
         log_info("store copied back to %s", paths.store_db().c_str());
         done = true;

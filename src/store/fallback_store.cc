@@ -98,10 +98,11 @@ Result<std::unique_ptr<FallbackStore>> FallbackStore::open(const std::string& re
   std::unique_ptr<FallbackStore> fs(new FallbackStore(real_path, copy_path));
   if (!exists(copy_path)) {
     auto real = SqliteStore::open(real_path, OpenMode::ReadWrite, info);
-    bool rofs = !writable_dir(dir_of(real_path)) &&
-                ((real && info->read_only && info->fallback.sys_errno() == EROFS) ||
-                 (!real && (real.status().sys_errno() == EROFS ||
-                            real.status().code() == Errc::EPerm)));
+    // Not writable because the directory is not (read-only /etc at early
+    // boot): SQLite either opened it read-only or could not open the WAL
+    // at all. A store refused for its newer schema is not our case.
+    bool newer = real && info->read_only && info->fallback.code() == Errc::NotSup;
+    bool rofs = !writable_dir(dir_of(real_path)) && !newer && (!real || info->read_only);
     if (!rofs) {
       if (!real) return real.status();
       fs->cur_ = std::move(*real);
@@ -163,8 +164,6 @@ Status FallbackStore::apply(const Batch& batch) {
   return cur_->apply(batch);
 }
 
-void FallbackStore::maintain() {
-  if (on_copy_) try_copy_back().ignore();
-}
+Status FallbackStore::maintain() { return try_copy_back(); }
 
 }  // namespace ipadm::store

@@ -45,7 +45,7 @@ class FallbackStore : public Store {
   }
   Result<std::vector<PropRecord>> all_props() override { return cur_->all_props(); }
   Status apply(const Batch& batch) override;
-  void maintain() override;
+  Status maintain() override;
 
   // Copies the volatile copy back if the real directory is writable.
   // OK if done or not needed; the error otherwise (work stays on the copy).

@@ -90,7 +90,7 @@ class Store {
 
   // Periodic housekeeping (every few seconds, under the caller's lock):
   // e.g. FallbackStore copies a volatile copy back once /etc is writable.
-  virtual void maintain() {}
+  virtual Status maintain() { return Status::ok(); }
 };
 
 }  // namespace ipadm::store
