@@ -167,6 +167,8 @@ TMPS+=("$OUT")
 RAW=$OUT/raw.txt
 : >"$RAW"
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ------------------------------------------------------------------ part 1
 log "part 1: single operations, $RUNS runs each"
 ns_new
@@ -252,7 +254,14 @@ row() { # label kind
   printf '| %s | %s | %s | %s |\n' "$1" "$med" "$min" "$n"
 }
 echo
-echo "## ipadm create-addr, one process, end to end ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) vCPU)"
+echo "## Machine"
+echo
+echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "- kernel: $(uname -r); cpu: $(lscpu | awk -F: '/Model name/{gsub(/^ +/,"",$2); print $2; exit}') x $(nproc) vCPU"
+echo "- ipadm: git ${IPADM_REV:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo "?")} ($IPADM), RelWithDebInfo"
+echo "- load average (1/5/15 min) at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "## ipadm create-addr, one process, end to end"
 echo
 echo "| operation (one process, exec to exit) | median ms | min ms | runs |"
 echo "|---|---:|---:|---:|"

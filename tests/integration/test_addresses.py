@@ -5,10 +5,16 @@ error paths of the CLI (spec 2.2, 2.4, 3, 7)."""
 
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import Env, check, eq, human_rows, main, wait_for  # noqa: E402
+
+
+def IPADM_PATH():
+    return harness.IPADM
 
 
 def create(e, addr, obj, *opts):
@@ -385,6 +391,135 @@ def test_show_addr_filters_and_formats():
         check("veth0/v4" in out, "bare ipadm lists addresses")
 
 
+def test_name_boundaries():
+    with Env() as e:
+        e.start_daemon()
+        long_if = "abcdefghijklmno"  # 15 characters: the Linux maximum
+        e.nsexec("ip", "link", "add", long_if, "type", "veth", "peer", "name", "lngpeer",
+                 check=True)
+        user31 = "a" + "b1" * 15  # 31 characters: the illumos maximum
+        eq(len(user31), 31, "user part length")
+        create(e, "192.0.2.10/24", "veth0/" + user31)
+        create(e, "203.0.113.9/24", long_if + "/x")
+        eq(e.kaddrs("veth0"), {("192.0.2.10", 24)}, "kernel veth0")
+        eq(e.kaddrs(long_if), {("203.0.113.9", 24)}, "kernel " + long_if)
+        rows = e.show_addr_map()
+        check("veth0/" + user31 in rows and long_if + "/x" in rows, "names: %r" % list(rows))
+        # upper case and digits after the first letter are fine
+        create(e, "192.0.2.11/24", "veth0/Ab9")
+        check("veth0/Ab9" in e.show_addr_map(), "veth0/Ab9 missing")
+        e.reboot()
+        e.nsexec("ip", "link", "add", long_if, "type", "veth", "peer", "name", "lngpeer",
+                 check=True)
+        e.ipadm_ok("enable-if", "-t", "veth0")
+        e.ipadm_ok("enable-if", "-t", long_if)
+        eq(e.kaddrs("veth0"), {("192.0.2.10", 24), ("192.0.2.11", 24)}, "veth0 after reboot")
+        eq(e.kaddrs(long_if), {("203.0.113.9", 24)}, long_if + " after reboot")
+
+
+def test_root_from_env():
+    with Env() as e:
+        e.start_daemon()
+        env = dict(os.environ, IPADM_ROOT=e.root)
+        rc, out, err = e.nsexec(IPADM_PATH(), "create-addr", "-T", "static", "-a",
+                                "192.0.2.10/24", "veth0/v4", env=env)
+        eq(rc, 0, "create-addr with IPADM_ROOT (stderr %r)" % err)
+        eq(e.kaddrs("veth0"), {("192.0.2.10", 24)}, "kernel")
+        rc, out, err = e.nsexec(IPADM_PATH(), "show-addr", "-p", "-o", "addrobj", "veth0/",
+                                env=env)
+        eq((rc, out), (0, "veth0/v4\n"), "show-addr with IPADM_ROOT (stderr %r)" % err)
+        # -R wins over the environment
+        env["IPADM_ROOT"] = "/nonexistent-ipadm-root"
+        rc, out, err = e.nsexec(IPADM_PATH(), "-R", e.root, "show-addr", "-p", "-o", "addrobj",
+                                "veth0/", env=env)
+        eq((rc, out), (0, "veth0/v4\n"), "-R overrides IPADM_ROOT (stderr %r)" % err)
+        rc, out, err = e.nsexec(IPADM_PATH(), "show-addr", env=env)
+        eq(rc, 1, "show-addr against a root without a daemon")
+
+
+def test_concurrent_creates():
+    """Two or more ipadm processes at once: the daemon serializes them, no
+    name is given twice, every reply matches the kernel."""
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        n = 24
+        procs = []
+        for i in range(n):
+            fam6 = i % 2 == 1
+            addr = "2001:db8:3::%x/64" % (i + 1) if fam6 else "192.0.2.%d/24" % (100 + i)
+            cmd = ["ip", "netns", "exec", e.ns, IPADM_PATH(), "-R", e.root, "create-addr"]
+            if i % 3 == 0:
+                cmd.append("-t")
+            cmd += ["-T", "static", "-a", addr, "veth0/c%d" % i]
+            procs.append((addr, subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                                 stderr=subprocess.PIPE, text=True)))
+        # and the same name requested by several processes at once
+        same = [subprocess.Popen(["ip", "netns", "exec", e.ns, IPADM_PATH(), "-R", e.root,
+                                  "create-addr", "-T", "static", "-a", "198.51.100.%d/24" % k,
+                                  "veth0/same"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for k in range(1, 5)]
+        for addr, p in procs:
+            out, err = p.communicate(timeout=60)
+            eq(p.returncode, 0, "concurrent create-addr %s (stderr %r)" % (addr, err))
+        rcs = []
+        for p in same:
+            out, err = p.communicate(timeout=60)
+            rcs.append((p.returncode, err))
+        winners = [r for r in rcs if r[0] == 0]
+        eq(len(winners), 1, "exactly one create of veth0/same succeeds: %r" % rcs)
+        for rc, err in rcs:
+            if rc != 0:
+                check("Address object already exists" in err, "loser message: %r" % err)
+        got = e.kaddrs("veth0")
+        want = {(a.split("/")[0], int(a.split("/")[1])) for a, _ in procs}
+        check(want <= got, "missing from the kernel: %r" % (want - got))
+        same_in_kernel = [a for a in got if a[0].startswith("198.51.100.")]
+        eq(len(same_in_kernel), 1, "kernel addresses of veth0/same: %r" % same_in_kernel)
+        rows = e.show_addr_map()
+        for i in range(n):
+            check("veth0/c%d" % i in rows, "veth0/c%d missing from show-addr" % i)
+        eq(rows["veth0/same"]["addr"], "%s/%d" % same_in_kernel[0], "veth0/same ADDR")
+        # every name maps to its own kernel address
+        addrs = [r["addr"] for k, r in rows.items() if k.startswith("veth0/")]
+        eq(len(addrs), len(set(addrs)), "duplicate ADDR among objects")
+
+
+def test_dad_wait_does_not_block_others():
+    """architecture.md, Concurrency: "A slow operation of one client (DHCP
+    wait, DAD wait) never blocks others." An IPv6 create-addr waits up to 1 s
+    for DAD; meanwhile a read and an unrelated write must be answered."""
+    import time
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.settle()
+        t0 = time.monotonic()
+        slow = subprocess.Popen(["ip", "netns", "exec", e.ns, IPADM_PATH(), "-R", e.root,
+                                 "create-addr", "-T", "static", "-a", "2001:db8::5/64",
+                                 "veth0/v6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        # wait until the slow request is inside the daemon (address in the kernel)
+        wait_for(lambda: e.kaddr("2001:db8::5") is not None, timeout=5,
+                 what="2001:db8::5 in the kernel")
+        t1 = time.monotonic()
+        rc, _, err = e.ipadm("show-addr")
+        t_read = time.monotonic() - t1
+        eq(rc, 0, "show-addr during the DAD wait (%s)" % err)
+        t2 = time.monotonic()
+        rc, _, err = e.ipadm("create-addr", "-T", "static", "-a", "192.0.2.5/24", "veth0/v4")
+        t_write = time.monotonic() - t2
+        eq(rc, 0, "create-addr during the DAD wait (%s)" % err)
+        out, err = slow.communicate(timeout=30)
+        t_slow = time.monotonic() - t0
+        eq(slow.returncode, 0, "IPv6 create-addr (%s)" % err)
+        check(t_slow >= 0.6, "the IPv6 create-addr took only %.2fs: no DAD wait to overlap "
+              "with, test inconclusive" % t_slow)
+        check(t_read < 0.4 and t_write < 0.4,
+              "other clients blocked behind a DAD wait: show-addr took %.2fs, "
+              "create-addr %.2fs (IPv6 create-addr %.2fs)" % (t_read, t_write, t_slow))
+
+
 if __name__ == "__main__":
     main([
         test_static_v4,
@@ -398,4 +533,8 @@ if __name__ == "__main__":
         test_unmanaged_addresses,
         test_bad_inputs,
         test_show_addr_filters_and_formats,
+        test_name_boundaries,
+        test_root_from_env,
+        test_concurrent_creates,
+        test_dad_wait_does_not_block_others,
     ])

@@ -67,6 +67,11 @@ def test_service_mode_daemonizes():
             eq(len(pids), 1, "exactly one background daemon expected, found %r" % pids)
             pid = pids[0]
             check(pid_alive(pid), "daemon not running")
+            # the listening socket belongs to that process (ss -xlp)
+            _, ss, _ = e.nsexec("ss", "-xlpn", check=True)
+            owners = [l for l in ss.splitlines() if e.sock in l]
+            check(owners and ("pid=%d," % pid) in owners[0],
+                  "socket %s not owned by pid %d: %r" % (e.sock, pid, owners))
             # it is detached: a session leader of its own, not our child
             with open("/proc/%d/stat" % pid) as f:
                 stat = f.read()
