@@ -40,8 +40,9 @@ namespace ipadm::netlink {
 enum class FakeOp {
   kLinks, kLinkByName, kAddrs, kAddrAdd, kAddrDel, kAddrAddBatch, kAddrWaitDad,
   kLinkSetUp, kLinkSetArp, kLinkSetMtu, kLinkSetAddrGenMode, kSysctlGet, kSysctlSet,
+  kAddrReplace,
 };
-inline constexpr size_t kFakeOpCount = 13;
+inline constexpr size_t kFakeOpCount = 14;
 
 class FakeKernel final : public Kernel {
  public:
@@ -53,6 +54,10 @@ class FakeKernel final : public Kernel {
   Result<std::vector<Addr>> addrs(int family, int ifindex) override;
   Status addr_add(const AddrRequest& req) override;
   Status addr_del(const AddrRequest& req) override;
+  // Like Linux: absent -> added; present -> lifetimes replaced (DEPRECATED
+  // and PERMANENT follow them), IPv6 also NODAD/NOPREFIXROUTE; every request
+  // is logged (replace_log) since Addr has no route metric.
+  Status addr_replace(const AddrRequest& req) override;
   Status addr_add_batch(std::span<const AddrRequest> reqs,
                         std::vector<Status>* results) override;
   Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) override;
@@ -105,6 +110,8 @@ class FakeKernel final : public Kernel {
   size_t addr_count() const { return addrs_.size(); }
   std::optional<std::string> sysctl(const std::string& path) const;
   uint8_t addr_gen_mode(int ifindex) const;
+  // The requests addr_replace accepted, oldest first.
+  const std::vector<AddrRequest>& replace_log() const { return replace_log_; }
   // Calls of op so far (including faulted ones); reset_calls zeroes them.
   int calls(FakeOp op) const { return calls_[static_cast<size_t>(op)]; }
   void reset_calls() { calls_.fill(0); }
@@ -142,6 +149,7 @@ class FakeKernel final : public Kernel {
   std::set<IpAddr> dad_duplicates_;
   std::array<std::deque<Fault>, kFakeOpCount> faults_;
   std::array<int, kFakeOpCount> calls_{};
+  std::vector<AddrRequest> replace_log_;
 };
 
 }  // namespace ipadm::netlink

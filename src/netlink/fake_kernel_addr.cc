@@ -123,6 +123,33 @@ Status FakeKernel::addr_del(const AddrRequest& req) {
   return Status::ok();
 }
 
+Status FakeKernel::addr_replace(const AddrRequest& req) {
+  if (auto f = enter(FakeOp::kAddrReplace)) return *f;
+  if (!state(req.ifindex)) return no_link(req.ifindex);
+  auto it = addrs_.find(AddrKey{req.ifindex, req.local, req.prefixlen});
+  if (it == addrs_.end()) {
+    Status s = add_one(req);
+    if (s) replace_log_.push_back(req);
+    return s;
+  }
+  Addr& a = it->second;
+  uint32_t valid = req.valid_lft.value_or(kInfinite);
+  uint32_t preferred = req.preferred_lft.value_or(valid);
+  if (preferred > valid || valid == 0) return Status(Errc::InvalidArg, addr_text(req), EINVAL);
+  a.valid_lft = valid;
+  a.preferred_lft = preferred;
+  a.flags &= ~(IFA_F_PERMANENT | IFA_F_DEPRECATED);
+  if (valid == kInfinite) a.flags |= IFA_F_PERMANENT;
+  if (preferred == 0) a.flags |= IFA_F_DEPRECATED;
+  if (a.family == AF_INET6) {
+    a.flags &= ~(IFA_F_NODAD | IFA_F_NOPREFIXROUTE);
+    if (req.nodad) a.flags |= IFA_F_NODAD;
+    if (req.noprefixroute) a.flags |= IFA_F_NOPREFIXROUTE;
+  }
+  replace_log_.push_back(req);
+  return Status::ok();
+}
+
 Status FakeKernel::addr_add_batch(std::span<const AddrRequest> reqs,
                                   std::vector<Status>* results) {
   if (auto f = enter(FakeOp::kAddrAddBatch)) {

@@ -66,6 +66,14 @@ class Kernel {
   virtual Status addr_add(const AddrRequest& req) = 0;
   // NotFound... mapped from EADDRNOTAVAIL when the address is absent.
   virtual Status addr_del(const AddrRequest& req) = 0;
+  // Updates an existing address in place: RTM_NEWADDR with
+  // NLM_F_CREATE|NLM_F_REPLACE (added if absent). Linux takes the lifetimes
+  // (IFA_CACHEINFO; absent = infinite) and the prefix route metric
+  // (IFA_RT_PRIORITY) from req; IPv4 sets an absent metric to 0 and keeps
+  // its IFA_F_* flags; IPv6 also takes nodad/noprefixroute but ignores a
+  // metric of 0 (keeps the old one). The key (local, prefixlen, peer)
+  // cannot change.
+  virtual Status addr_replace(const AddrRequest& req) = 0;
   // Pipelined batch: one status per request, in order. The call itself fails
   // only on a socket error.
   virtual Status addr_add_batch(std::span<const AddrRequest> reqs,

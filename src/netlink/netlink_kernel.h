@@ -47,6 +47,7 @@ class NetlinkKernel final : public Kernel {
 
   Status addr_add(const AddrRequest& req) override;
   Status addr_del(const AddrRequest& req) override;
+  Status addr_replace(const AddrRequest& req) override;
   // On a socket error returns it; *results still holds one status per
   // request, the error for those whose outcome is unknown.
   Status addr_add_batch(std::span<const AddrRequest> reqs,

@@ -32,6 +32,19 @@ Status NetlinkKernel::addr_del(const AddrRequest& req) {
   return ack_status(ack, AckOp::kAddrDel, addr_text(req));
 }
 
+// An RTM_NEWADDR as addr_add builds it, with NLM_F_REPLACE instead of
+// NLM_F_EXCL.
+Status NetlinkKernel::addr_replace(const AddrRequest& req) {
+  alignas(NLMSG_ALIGNTO) std::array<uint8_t, kMaxRequestLen> buf;
+  auto len = build_addr(buf, RTM_NEWADDR, sock_.next_seq(), req);
+  if (!len) return len.status();
+  auto* nlh = reinterpret_cast<nlmsghdr*>(buf.data());
+  nlh->nlmsg_flags = (nlh->nlmsg_flags & ~NLM_F_EXCL) | NLM_F_REPLACE;
+  NlAck ack = sock_.request(std::span<const uint8_t>(buf.data(), *len), nullptr);
+  if (ack.err == 0) return Status::ok();
+  return ack_status(ack, AckOp::kGeneric, addr_text(req));
+}
+
 Status NetlinkKernel::addr_add_batch(std::span<const AddrRequest> reqs,
                                      std::vector<Status>* results) {
   results->assign(reqs.size(), Status::ok());
