@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/paths.h"
 #include "common/status.h"
@@ -39,7 +40,8 @@ class CliBackend {
 
   virtual Result<rpc::RestoreReply> restore() = 0;
   virtual Result<std::string> export_conf(const std::string& format) = 0;
-  virtual Status import_conf(const std::string& text) = 0;
+  // Returns the daemon's warnings (what was not imported, by line).
+  virtual Result<std::vector<std::string>> import_conf(const std::string& text) = 0;
 };
 
 // The real backend: a client::Client connected (lazily) to the daemon of the

@@ -38,7 +38,11 @@ class ClientBackend final : public CliBackend {
   Result<std::string> export_conf(const std::string& format) override {
     return client_.export_conf(format);
   }
-  Status import_conf(const std::string& text) override { return client_.import_conf(text); }
+  Result<std::vector<std::string>> import_conf(const std::string& text) override {
+    auto r = client_.import_conf(text);
+    IPADM_TRY(r);
+    return std::vector<std::string>(r->warnings().begin(), r->warnings().end());
+  }
 
  private:
   client::Client client_;

@@ -55,7 +55,10 @@ int cmd_import(Ctx& ctx, int argc, char** argv) {
     if (f.bad()) return ctx.fail("cannot read '" + file + "': " + std::strerror(errno));
     text = ss.str();
   }
-  return ctx.report(ctx.backend().import_conf(text), "Could not import configuration");
+  auto warnings = ctx.backend().import_conf(text);
+  if (!warnings) return ctx.report(warnings.status(), "Could not import configuration");
+  for (const auto& w : *warnings) ctx.warn(w);
+  return 0;
 }
 
 }  // namespace ipadm::cli

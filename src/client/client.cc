@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -203,13 +204,24 @@ Result<std::string> Client::export_conf(const std::string& format) {
   q.mutable_export_conf()->set_format(format);
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->export_conf().text();
+  std::string text;
+  for (const auto& c : r->export_conf().chunk()) text += c;
+  return text;
 }
 
-Status Client::import_conf(const std::string& text) {
-  rpc::Request q;
-  q.mutable_import_conf()->set_text(text);
-  return status_of(call(std::move(q)));
+Result<rpc::ImportReply> Client::import_conf(const std::string& text) {
+  constexpr size_t kChunk = kReplyChunk;
+  size_t off = 0;
+  do {
+    rpc::Request q;
+    size_t n = std::min(kChunk, text.size() - off);
+    q.mutable_import_conf()->set_text(text.substr(off, n));
+    off += n;
+    q.mutable_import_conf()->set_more(off < text.size());
+    auto r = call(std::move(q));
+    IPADM_TRY(r);
+    if (off >= text.size()) return r->import_conf();
+  } while (true);
 }
 
 }  // namespace ipadm::client

@@ -43,7 +43,8 @@ class Client {
 
   Result<rpc::RestoreReply> restore();
   Result<std::string> export_conf(const std::string& format);
-  Status import_conf(const std::string& text);
+  // Replaces the persistent configuration; returns the daemon's warnings.
+  Result<rpc::ImportReply> import_conf(const std::string& text);
 
   // Generic call: sends req (id filled in), merges streamed replies into one.
   Result<rpc::Reply> call(rpc::Request req);

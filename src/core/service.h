@@ -54,6 +54,15 @@ class Service {
   // Failures are listed in the reply, never fatal.
   Result<rpc::RestoreReply> restore();
 
+  // ---- configuration ----
+  // format "illumos" (default) or "json".
+  Result<std::string> export_conf(const std::string& format);
+  // Replaces the persistent configuration with text (either format).
+  Result<rpc::ImportReply> import_conf(const std::string& text);
+  // First start: imports a legacy illumos ipadm.conf if the store is empty
+  // and it was never imported before (recorded in the store's meta).
+  Result<rpc::ImportReply> import_legacy_once(const std::string& text);
+
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
   Status delete_addr(const rpc::DeleteAddrReq& req);
@@ -68,6 +77,8 @@ class Service {
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
                        bool* created);
+  Result<rpc::ImportReply> import_locked_(const std::string& text);
+  Status reconcile_locked_();
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,

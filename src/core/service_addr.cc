@@ -248,6 +248,10 @@ Status Service::maintain() {
 
 Status Service::reconcile() {
   std::lock_guard lock(mu_);
+  return reconcile_locked_();
+}
+
+Status Service::reconcile_locked_() {
   auto recs = store_.addrs("");
   IPADM_TRY(recs);
   std::set<std::string> persisted;
@@ -264,6 +268,18 @@ Status Service::reconcile() {
   }
   for (auto& n : drop) IPADM_TRY(map_.erase_addr(n));
   if (!fix.empty()) IPADM_TRY(map_.put_addrs(fix));
+
+  auto ifrecs = store_.interfaces();
+  IPADM_TRY(ifrecs);
+  std::set<std::string> pifs;
+  for (auto& r : *ifrecs) pifs.insert(r.ifname);
+  std::vector<IfObj> iffix;
+  for (auto& [name, o] : map_.ifs())
+    if ((o.flags & kPersist) && !pifs.count(name)) iffix.push_back(o);
+  for (IfObj o : iffix) {
+    o.flags &= ~kPersist;
+    IPADM_TRY(o.flags ? map_.put_if(o) : map_.erase_if(o.ifname));
+  }
   return Status::ok();
 }
 

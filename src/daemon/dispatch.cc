@@ -13,6 +13,9 @@ rpc::Reply status_reply(const Status& s) {
   return r;
 }
 
+size_t item_size(const std::string& s) { return s.size(); }
+size_t item_size(const google::protobuf::MessageLite& m) { return m.ByteSizeLong(); }
+
 // Cuts the repeated field `items` of Body into chunks of about kReplyChunk.
 template <typename Body, typename Items, typename Mutable>
 std::vector<rpc::Reply> split(const rpc::Reply& head, const Items& items, Mutable body_of) {
@@ -21,7 +24,7 @@ std::vector<rpc::Reply> split(const rpc::Reply& head, const Items& items, Mutabl
   Body* body = body_of(cur);
   size_t bytes = 0;
   for (const auto& it : items) {
-    size_t sz = it.ByteSizeLong() + 8;
+    size_t sz = item_size(it) + 8;
     if (bytes + sz > kReplyChunk && bytes > 0) {
       cur.set_more(true);
       out.push_back(std::move(cur));
@@ -52,6 +55,16 @@ std::vector<rpc::Reply> chunk_reply(rpc::Reply reply) {
       return split<google::protobuf::RepeatedPtrField<rpc::IfInfo>>(
           head, reply.show_if().ifs(),
           [](rpc::Reply& r) { return r.mutable_show_if()->mutable_ifs(); });
+    case rpc::Reply::kExportConf:
+      head.mutable_export_conf()->clear_chunk();
+      return split<google::protobuf::RepeatedPtrField<std::string>>(
+          head, reply.export_conf().chunk(),
+          [](rpc::Reply& r) { return r.mutable_export_conf()->mutable_chunk(); });
+    case rpc::Reply::kImportConf:
+      head.mutable_import_conf()->clear_warnings();
+      return split<google::protobuf::RepeatedPtrField<std::string>>(
+          head, reply.import_conf().warnings(),
+          [](rpc::Reply& r) { return r.mutable_import_conf()->mutable_warnings(); });
     case rpc::Reply::kShowProp:
       head.mutable_show_prop()->clear_props();
       return split<google::protobuf::RepeatedPtrField<rpc::PropInfo>>(
@@ -90,6 +103,23 @@ std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
     case R::kRestore: {
       auto r = svc.restore();
       if (r) *reply.mutable_restore() = std::move(*r);
+      st = r.status();
+      break;
+    }
+    case R::kExportConf: {
+      auto r = svc.export_conf(req.export_conf().format());
+      if (r) {
+        // Cut the text so that every reply fits one datagram.
+        auto* chunks = reply.mutable_export_conf()->mutable_chunk();
+        for (size_t off = 0; off < r->size(); off += kReplyChunk / 2)
+          chunks->Add(r->substr(off, kReplyChunk / 2));
+      }
+      st = r.status();
+      break;
+    }
+    case R::kImportConf: {
+      auto r = svc.import_conf(req.import_conf().text());
+      if (r) *reply.mutable_import_conf() = std::move(*r);
       st = r.status();
       break;
     }

@@ -120,13 +120,14 @@ void Server::serve_conn_(int fd) {
     log_warn("cannot read peer credentials: %s", peer.status().to_string().c_str());
     return;
   }
-  bool greeted = false;
-  while (handle_one_(fd, *peer, &greeted)) {
+  Conn conn;
+  while (handle_one_(fd, *peer, &conn)) {
   }
 }
 
 // Reads and answers one request. Returns false when the connection must end.
-bool Server::handle_one_(int fd, const Peer& peer, bool* greeted) {
+bool Server::handle_one_(int fd, const Peer& peer, Conn* conn) {
+  bool* greeted = &conn->greeted;
   std::vector<char> buf(kMaxMessage + 1);
   ssize_t n;
   do n = recv(fd, buf.data(), buf.size(), MSG_TRUNC);
@@ -168,6 +169,22 @@ bool Server::handle_one_(int fd, const Peer& peer, bool* greeted) {
     r.set_id(req.id());
     r.set_status(static_cast<uint32_t>(Errc::EAuth));
     return send_msg(fd, r);
+  }
+  if (req.body_case() == rpc::Request::kImportConf) {
+    // Assemble a chunked import (docs/protocol.md).
+    constexpr size_t kMaxImport = 64u << 20;
+    if (conn->import_text.size() + req.import_conf().text().size() > kMaxImport) {
+      log_debug("pid %d: import larger than 64 MiB, disconnecting", peer.pid);
+      return false;
+    }
+    conn->import_text += req.import_conf().text();
+    if (req.import_conf().more()) {
+      rpc::Reply r;
+      r.set_id(req.id());
+      return send_msg(fd, r);
+    }
+    req.mutable_import_conf()->set_text(std::move(conn->import_text));
+    conn->import_text.clear();
   }
   std::vector<rpc::Reply> replies;
   {

@@ -44,7 +44,11 @@ class Server {
 
  private:
   void serve_conn_(int fd);
-  bool handle_one_(int fd, const Peer& peer, bool* greeted);
+  struct Conn {
+    bool greeted = false;
+    std::string import_text;  // chunks of an ImportReq with more=true
+  };
+  bool handle_one_(int fd, const Peer& peer, Conn* conn);
 
   core::Service& svc_;
   std::optional<gid_t> auth_gid_;

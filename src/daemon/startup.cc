@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "core/aobjmap.h"
 #include "core/service.h"
@@ -55,6 +57,22 @@ int fail(Readiness& ready, const char* what, const Status& s) {
   log_err("%s: %s", what, s.to_string().c_str());
   ready.report(1);
   return 1;
+}
+
+// The seed's data-store upgrade: a legacy illumos ipadm.conf next to the
+// store is imported once, into an empty store. Unknown keys are logged.
+Status import_legacy_conf(core::Service& svc, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::ok();  // none: nothing to upgrade
+  std::stringstream text;
+  text << in.rdbuf();
+  auto r = svc.import_legacy_once(text.str());
+  IPADM_TRY(r);
+  for (const auto& w : r->warnings()) log_warn("%s: %s, ignoring", path.c_str(), w.c_str());
+  if (r->interfaces() || r->addresses() || r->properties())
+    log_info("%s: imported %u interfaces, %u address objects, %u properties", path.c_str(),
+             r->interfaces(), r->addresses(), r->properties());
+  return Status::ok();
 }
 
 }  // namespace
@@ -144,6 +162,8 @@ int run_daemon(const Options& opt) {
   if (Status s = map.load(); !s) return fail(ready, paths.volatile_db().c_str(), s);
   core::Service svc(**kernel, **store, map);
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
+  if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
+    return fail(ready, paths.legacy_conf().c_str(), s);
 
   auto gid = lookup_group(opt.auth_group);
   if (!gid)

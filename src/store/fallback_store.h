@@ -44,6 +44,7 @@ class FallbackStore : public Store {
     return cur_->addr_props(n);
   }
   Result<std::vector<PropRecord>> all_props() override { return cur_->all_props(); }
+  Result<std::optional<std::string>> meta(const std::string& k) override { return cur_->meta(k); }
   Status apply(const Batch& batch) override;
   Status maintain() override;
 

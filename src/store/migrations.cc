@@ -46,8 +46,20 @@ CREATE INDEX props_by_aobjname ON props(aobjname);
 
 Status store_v0_to_v1(Db& db) { return db.exec(kStoreV1); }
 
+// v2: daemon bookkeeping (first-boot and legacy-import markers), the analog
+// of illumos's SMF properties ipmgmtd/first_boot_done and datastore_version.
+constexpr const char* kStoreV2 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+Status store_v1_to_v2(Db& db) { return db.exec(kStoreV2); }
+
 constexpr MigrationStep kStoreSteps[] = {
     {"create the v1 schema (interfaces, addrs, props)", store_v0_to_v1},
+    {"add the meta table", store_v1_to_v2},
 };
 static_assert(std::size(kStoreSteps) == kCurrentSchemaVersion);
 

@@ -68,6 +68,7 @@ std::string op_label(const Op& op) {
         if constexpr (std::is_same_v<T, DelAddr>) return "DelAddr " + o.aobjname;
         if constexpr (std::is_same_v<T, PutProp>) return "PutProp " + o.rec.name;
         if constexpr (std::is_same_v<T, DelProp>) return "DelProp " + o.key.name;
+        if constexpr (std::is_same_v<T, PutMeta>) return "PutMeta " + o.key;
       },
       op);
 }
@@ -152,6 +153,7 @@ Status SqliteStore::apply_op(const Op& op) {
         if constexpr (std::is_same_v<T, DelAddr>) return del_addr(o.aobjname);
         if constexpr (std::is_same_v<T, PutProp>) return put_prop(o.rec);
         if constexpr (std::is_same_v<T, DelProp>) return del_prop(o.key);
+        if constexpr (std::is_same_v<T, PutMeta>) return put_meta(o.key, o.value);
       },
       op);
 }
@@ -207,6 +209,28 @@ Status SqliteStore::del_prop(const PropRecord& k) {
   Result<Stmt> st = db_.cached(sql::kDelProp);
   if (!st) return st.status();
   return st->bind(1, k.protocol).bind(2, k.ifname).bind(3, k.aobjname).bind(4, k.name).run();
+}
+
+Status SqliteStore::put_meta(const std::string& key, const std::string& value) {
+  if (key.empty()) return Status(Errc::InvalidArg, "empty meta key");
+  Result<Stmt> st = db_.cached(sql::kPutMeta);
+  if (!st) return st.status();
+  return st->bind(1, key).bind(2, value).run();
+}
+
+Result<std::optional<std::string>> SqliteStore::meta(const std::string& key) {
+  Result<Stmt> st = db_.cached(sql::kSelMeta);
+  if (!st) return st.status();
+  st->bind(1, key);
+  auto row = st->step();
+  std::optional<std::string> v;
+  if (!row) {
+    st->reset();
+    return row.status();
+  }
+  if (*row) v = st->col_text(0);
+  st->reset();
+  return v;
 }
 
 Status SqliteStore::checkpoint() {

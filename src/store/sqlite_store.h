@@ -68,6 +68,7 @@ class SqliteStore : public Store {
   Result<std::vector<PropRecord>> if_props(const std::string& ifname) override;
   Result<std::vector<PropRecord>> addr_props(const std::string& aobjname) override;
   Result<std::vector<PropRecord>> all_props() override;
+  Result<std::optional<std::string>> meta(const std::string& key) override;
   Status apply(const Batch& batch) override;
 
   bool read_only() const { return !read_only_reason_.is_ok(); }
@@ -90,6 +91,7 @@ class SqliteStore : public Store {
   Status del_addr(const std::string& aobjname);
   Status put_prop(const PropRecord& r);
   Status del_prop(const PropRecord& k);
+  Status put_meta(const std::string& key, const std::string& value);
   Result<std::vector<AddrRecord>> query_addrs(const char* sql, const std::string* key);
   Result<std::vector<PropRecord>> query_props(const char* sql, const std::string* key);
 

@@ -59,7 +59,8 @@ struct PutAddr { AddrRecord rec; };             // insert or replace (keeps orde
 struct DelAddr { std::string aobjname; };       // cascades: its props; no-op if absent
 struct PutProp { PropRecord rec; };             // insert or replace value
 struct DelProp { PropRecord key; };             // value ignored; no-op if absent
-using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp>;
+struct PutMeta { std::string key, value; };     // daemon bookkeeping (schema v2)
+using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp, PutMeta>;
 
 struct Batch {
   std::vector<Op> ops;
@@ -84,6 +85,9 @@ class Store {
   virtual Result<std::vector<PropRecord>> addr_props(const std::string& aobjname) = 0;
   // Every property (export).
   virtual Result<std::vector<PropRecord>> all_props() = 0;
+
+  // Daemon bookkeeping values (e.g. "first_boot_done"); nullopt if unset.
+  virtual Result<std::optional<std::string>> meta(const std::string& key) = 0;
 
   // Atomic and durable (see header comment).
   virtual Status apply(const Batch& batch) = 0;

@@ -47,6 +47,10 @@ inline constexpr const char* kDelAddr = "DELETE FROM addrs WHERE aobjname = ?1";
 inline constexpr const char* kPutProp =
     "INSERT INTO props(protocol, ifname, aobjname, name, value) VALUES(?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT(protocol, ifname, aobjname, name) DO UPDATE SET value = excluded.value";
+inline constexpr const char* kPutMeta =
+    "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+inline constexpr const char* kSelMeta = "SELECT value FROM meta WHERE key = ?1";
 inline constexpr const char* kDelProp =
     "DELETE FROM props WHERE protocol = ?1 AND ifname = ?2 AND aobjname = ?3 AND name = ?4";
 

@@ -98,10 +98,11 @@ struct FakeBackend : CliBackend {
     if (!s.show_status.is_ok()) return s.show_status;
     return s.export_text;
   }
-  Status import_conf(const std::string& text) override {
+  Result<std::vector<std::string>> import_conf(const std::string& text) override {
     s.calls.push_back("import");
     s.last_import = text;
-    return s.status;
+    if (!s.status) return s.status;
+    return std::vector<std::string>{};
   }
 };
 

@@ -253,6 +253,7 @@ class FaultyStore : public store::Store {
   Result<std::vector<store::PropRecord>> if_props(const std::string& n) override { return s_.if_props(n); }
   Result<std::vector<store::PropRecord>> addr_props(const std::string& n) override { return s_.addr_props(n); }
   Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
+  Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
   Status apply(const store::Batch& b) override {
     if (fail) return Status(Errc::NoBufs, "disk full");
     return s_.apply(b);

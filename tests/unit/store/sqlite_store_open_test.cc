@@ -111,7 +111,7 @@ TEST(SqliteStoreOpen, NewerSchemaIsRefusedForWriting) {
   ASSERT_FALSE(s.is_ok());
   EXPECT_EQ(s.status().code(), Errc::NotSup);
   EXPECT_EQ(s.status().detail(),
-            "store schema version 99 is newer than this ipmgmtd supports (1)");
+            "store schema version 99 is newer than this ipmgmtd supports (" + std::to_string(kCurrentSchemaVersion) + ")");
   EXPECT_EQ(pragma_int(path, "PRAGMA user_version"), 99);  // untouched
 }
 
@@ -127,7 +127,7 @@ TEST(SqliteStoreOpen, NewerSchemaFallsBackToReadOnly) {
   EXPECT_FALSE(info.migrated);
   EXPECT_EQ(info.fallback.code(), Errc::NotSup);
   EXPECT_EQ(info.fallback.detail(),
-            "store schema version 99 is newer than this ipmgmtd supports (1); opened read-only");
+            "store schema version 99 is newer than this ipmgmtd supports (" + std::to_string(kCurrentSchemaVersion) + "); opened read-only");
   EXPECT_TRUE(store->read_only());
   EXPECT_EQ(names(*store->addrs("")), (Names{"net0/v4", "net0/v6"}));
   Status s = store->apply(Batch().add(PutIf{{"net1", true, false}}));
