@@ -8,8 +8,9 @@
 # Part 1: in a fresh namespace, one persistent `ipadm create-addr` (process
 #   start to exit: exec, connect, handshake, request, kernel add, durable
 #   store commit, reply) against one `ip addr add` process; plus the rows
-#   that split the cost: `ipadm show-if` (a read RPC: process start + one
-#   round trip), `create-addr -t` (no store write), delete-addr.
+#   that split the cost: `ipadm help` (process start, no RPC), `ipadm
+#   show-if` (a read RPC: process start + one round trip), `create-addr -t`
+#   (no store write), delete-addr.
 # Part 2: per-operation cost of a persistent create-addr + delete-addr when
 #   the store already holds N address objects. The N objects are written
 #   into ROOT/etc/ipadm/ipadm.db with sqlite3 (docs/store-format.md) on a
@@ -46,6 +47,7 @@ if [ "${1:-}" = __loop ]; then
       ipadm-create-t) cmd=("$IPADM" -R "$root" create-addr -t -T static -a "$(addr "$i" 100)/32" "veth0/b$i") ;;
       ipadm-delete)   cmd=("$IPADM" -R "$root" delete-addr "veth0/b$i") ;;
       ipadm-show-if)  cmd=("$IPADM" -R "$root" show-if veth0) ;;
+      ipadm-help)     cmd=("$IPADM" -R "$root" help) ;;
       ip-add)         cmd=(ip addr add "$(addr "$i" 101)/32" dev veth0) ;;
       ip-del)         cmd=(ip addr del "$(addr "$i" 101)/32" dev veth0) ;;
       ipadm-pair)     # create then delete the same object: two samples
@@ -67,6 +69,12 @@ if [ "${1:-}" = __loop ]; then
   done
   exit 0
 fi
+
+# BENCH_RT=1: run the daemon and the measured processes under SCHED_FIFO
+# (chrt -f 20) so that other load on the machine (compilers) does not
+# preempt them; the figures then approximate an idle machine.
+RT=()
+[ -n "${BENCH_RT:-}" ] && RT=(chrt -f 20)
 
 RUNS=${1:-30}
 SIZES=${2:-10 1000 100000}
@@ -117,7 +125,7 @@ ns_gone() {
 daemon_start() {
   local ns=$1 root=$2 t0 i
   t0=$EPOCHREALTIME
-  ip netns exec "$ns" "$IPMGMTD" -f -R "$root" </dev/null >>"$root.log" 2>&1 &
+  "${RT[@]+"${RT[@]}"}" ip netns exec "$ns" "$IPMGMTD" -f -R "$root" </dev/null >>"$root.log" 2>&1 &
   DPID=$!
   PIDS+=("$DPID")
   for i in $(seq 1 3000); do
@@ -152,7 +160,7 @@ st() {
 }
 
 loop() { # NS ROOT KIND FIRST COUNT >> OUT
-  ip netns exec "$1" "$SELF" __loop "$3" "$2" "$4" "$5"
+  "${RT[@]+"${RT[@]}"}" ip netns exec "$1" "$SELF" __loop "$3" "$2" "$4" "$5"
 }
 
 count_v4() { # NS PREFIX -> addresses on veth0 starting with PREFIX
@@ -186,6 +194,7 @@ for ((r = 0; r < RUNS; r++)); do
   loop "$NS1" "$ROOT1" ip-add "$r" 1 >>"$RAW"
   loop "$NS1" "$ROOT1" ipadm-create "$r" 1 >>"$RAW"
   loop "$NS1" "$ROOT1" ipadm-show-if "$r" 1 >>"$RAW"
+  loop "$NS1" "$ROOT1" ipadm-help "$r" 1 >>"$RAW"
   loop "$NS1" "$ROOT1" ipadm-create-t "$((1000 + r))" 1 >>"$RAW"
 done
 n_ip=$(count_v4 "$NS1" 10.101.)
@@ -260,6 +269,7 @@ echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "- kernel: $(uname -r); cpu: $(lscpu | awk -F: '/Model name/{gsub(/^ +/,"",$2); print $2; exit}') x $(nproc) vCPU"
 echo "- ipadm: git ${IPADM_REV:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo "?")} ($IPADM), RelWithDebInfo"
 echo "- load average (1/5/15 min) at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- scheduling: ${RT[*]:-default (SCHED_OTHER)}"
 echo
 echo "## ipadm create-addr, one process, end to end"
 echo
@@ -268,7 +278,8 @@ echo "|---|---:|---:|---:|"
 row '`ip addr add A/32 dev veth0`' ip-add
 row '`ipadm create-addr -T static -a A/32 veth0/bN` (persistent)' ipadm-create
 row '`ipadm create-addr -t ...` (temporary: no store write)' ipadm-create-t
-row '`ipadm show-if veth0` (read RPC: process start + round trip)' ipadm-show-if
+row '`ipadm help` (process start only, no RPC)' ipadm-help
+row '`ipadm show-if veth0` (read RPC: process start + connect + round trip)' ipadm-show-if
 row '`ip addr del A/32 dev veth0`' ip-del
 row '`ipadm delete-addr veth0/bN` (persistent object)' ipadm-delete
 echo
