@@ -21,8 +21,9 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 TOP=$PWD
 BUILD=${BUILD:-build}
-IPADM=$TOP/$BUILD/ipadm
-IPMGMTD=$TOP/$BUILD/ipmgmtd
+case $BUILD in /*) BDIR=$BUILD ;; *) BDIR=$TOP/$BUILD ;; esac
+IPADM=$BDIR/ipadm
+IPMGMTD=$BDIR/ipmgmtd
 SBX=$TOP/sandbox
 ROOT=$SBX/root
 PIDFILE=$SBX/ipmgmtd.pid
@@ -43,9 +44,9 @@ need_root() { [ "$(id -u)" = 0 ] || die "needs root (network namespaces); try: s
 show_cmd() { printf '%s[%s]# %s%s\n' "$C" "$NS" "$*" "$N"; }
 sbx() { # sbx CMD... : run CMD in the sandbox namespace, printed first
   show_cmd "$*"
-  ip netns exec "$NS" env PATH="$TOP/$BUILD:$PATH" IPADM_ROOT="$ROOT" "$@"
+  ip netns exec "$NS" env PATH="$BDIR:$PATH" IPADM_ROOT="$ROOT" "$@"
 }
-sbx_quiet() { ip netns exec "$NS" env PATH="$TOP/$BUILD:$PATH" IPADM_ROOT="$ROOT" "$@"; }
+sbx_quiet() { ip netns exec "$NS" env PATH="$BDIR:$PATH" IPADM_ROOT="$ROOT" "$@"; }
 host() { printf '%s# %s%s\n' "$C" "$*" "$N"; "$@"; }
 
 build() {
@@ -213,7 +214,7 @@ shell() {
   echo "sandbox shell in namespace $NS (exit to leave; the sandbox keeps running)"
   {
     echo '[ -r ~/.bashrc ] && . ~/.bashrc'
-    printf 'export PATH=%q:"$PATH" IPADM_ROOT=%q\n' "$TOP/$BUILD" "$ROOT"
+    printf 'export PATH=%q:"$PATH" IPADM_ROOT=%q\n' "$BDIR" "$ROOT"
     printf "PS1='[%s] \\\\w# '\n" "$NS"
   } >"$SBX/bashrc"
   exec ip netns exec "$NS" bash --rcfile "$SBX/bashrc" -i
