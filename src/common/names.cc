@@ -33,6 +33,7 @@ std::string_view addrtype_name(AddrType t) {
     case AddrType::Static: return "static";
     case AddrType::Addrconf: return "addrconf";
     case AddrType::Dhcp: return "dhcp";
+    case AddrType::FromGz: return "from-gz";
     default: return "--";
   }
 }

@@ -32,8 +32,10 @@ constexpr int kIllumosAfInet = 2;
 constexpr int kIllumosAfInet6 = 26;
 
 // Address-object types (illumos ipadm_addr_type_t values).
-enum class AddrType : int { None = 0, Static = 1, Addrconf = 2, Dhcp = 3 };
-std::string_view addrtype_name(AddrType t);  // "static", "addrconf", "dhcp", "--"
+// FromGz: an address the host delegated to this namespace (spec section 8);
+// never persisted, so its value never reaches an illumos store.
+enum class AddrType : int { None = 0, Static = 1, Addrconf = 2, Dhcp = 3, FromGz = 4 };
+std::string_view addrtype_name(AddrType t);  // "static", "addrconf", "dhcp", "from-gz", "--"
 
 // Object flags (illumos IPMGMT_ACTIVE / IPMGMT_PERSIST).
 constexpr uint32_t kActive = 0x1;

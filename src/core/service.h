@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "common/objects.h"
 #include "common/status.h"
 #include "core/aobjmap.h"
+#include "core/delegation.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "store/store.h"
@@ -42,6 +44,13 @@ class Service {
   Status reconcile();
   // Periodic housekeeping (Store::maintain) under the service lock.
   Status maintain();
+
+  // Host-delegated links (delegated.conf). On the instance's first start
+  // (no "first_boot_done" in the store) their interfaces are persisted, so
+  // restore/enable-if bring them up with the delegated addresses (type
+  // from-gz, names IF/_a...) and default routes. Persistent static
+  // addresses on them are refused (GzPerm).
+  Status init_delegations(std::vector<Delegation> delegations);
 
   // ---- interfaces ----
   Status create_if(const rpc::CreateIfReq& req);
@@ -79,6 +88,7 @@ class Service {
                        bool* created);
   Result<rpc::ImportReply> import_locked_(const std::string& text);
   Status reconcile_locked_();
+  Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
@@ -87,6 +97,9 @@ class Service {
   Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
   Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
   Result<int> ifindex_locked_(const std::string& ifname);
+  // A user-typed name of an existing object: valid per the naming rules,
+  // or a generated name the map knows (IF/_a of delegated addresses).
+  Result<AddrObjName> aobjname_locked_(const std::string& text) const;
   Result<AddrObj> updown_target_locked_(const rpc::AddrObjReq& req);
   Status persist_up_locked_(const AddrObj& o, bool up);
 
@@ -94,6 +107,7 @@ class Service {
   store::Store& store_;
   AddrObjMap& map_;
   Resolver resolve_;
+  std::map<std::string, Delegation> delegated_;
   std::mutex mu_;
 };
 

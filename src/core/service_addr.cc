@@ -110,6 +110,16 @@ Result<AddrObj> Service::build_static_locked_(const std::string& aobjname,
   return o;
 }
 
+Result<AddrObjName> Service::aobjname_locked_(const std::string& text) const {
+  auto name = parse_aobjname(text);
+  if (name) return name;
+  if (map_.find_addr(text)) {
+    auto slash = text.find('/');
+    return AddrObjName{text.substr(0, slash), text.substr(slash + 1)};
+  }
+  return Status(Errc::InvalidArg, "invalid address object name");
+}
+
 Status Service::addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad) {
   auto req = to_request(o, ifindex);
   Status s = kernel_.addr_add(req);
@@ -140,6 +150,7 @@ Status Service::create_addr(const rpc::CreateAddrReq& req) {
   if (req.local().empty()) return Status(Errc::BadAddr, "missing local address");
 
   const bool persist = !req.temporary();
+  if (persist && delegated_.count(name->ifname)) return Errc::GzPerm;
   auto obj = build_static_locked_(aobjname, name->ifname, req.local(), req.remote());
   IPADM_TRY(obj);
   auto idx = ifindex_locked_(name->ifname);
@@ -193,14 +204,15 @@ Status Service::create_addr(const rpc::CreateAddrReq& req) {
 
 Status Service::delete_addr(const rpc::DeleteAddrReq& req) {
   std::lock_guard lock(mu_);
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  auto name = aobjname_locked_(req.aobjname());
+  IPADM_TRY(name);
   const std::string aobjname = name->full();
   const AddrObj* o = map_.find_addr(aobjname);
   auto rec = store_.addr(aobjname);
   IPADM_TRY(rec);
   if (!o && !rec->has_value()) return Errc::NotFound;
   AddrType t = o ? o->atype : rec->value().atype;
+  if (t == AddrType::FromGz) return Errc::GzPerm;
   if (req.release() && t != AddrType::Dhcp) return Errc::NotSup;
   if (o && (o->flags & kActive) && o->up) {
     if (auto idx = ifindex_locked_(o->ifname)) {
@@ -217,8 +229,8 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
   std::lock_guard lock(mu_);
   AddrFilter f{req.aobjname(), req.ifname()};
   if (!f.aobjname.empty()) {
-    auto name = parse_aobjname(f.aobjname);
-    if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+    auto name = aobjname_locked_(f.aobjname);
+    IPADM_TRY(name);
   }
   auto view = KernelView::read(kernel_);
   IPADM_TRY(view);

@@ -27,8 +27,8 @@ std::optional<uint32_t> kernel_flags(netlink::Kernel& k, const AddrObj& o, int i
 // addrconf cannot be brought up/down; DHCP only temporarily; a persistent
 // change needs a persistent object.
 Result<AddrObj> Service::updown_target_locked_(const rpc::AddrObjReq& req) {
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  auto name = aobjname_locked_(req.aobjname());
+  IPADM_TRY(name);
   const AddrObj* o = map_.find_addr(name->full());
   if (!o) {
     auto rec = store_.addr(name->full());
@@ -37,6 +37,7 @@ Result<AddrObj> Service::updown_target_locked_(const rpc::AddrObjReq& req) {
     return Status(Errc::NotFound);
   }
   if (!(o->flags & kActive)) return Status(Errc::OpDisableObj);
+  if (o->atype == AddrType::FromGz) return Status(Errc::GzPerm);
   if (o->atype == AddrType::Addrconf) return Status(Errc::NotSup);
   if (!req.temporary()) {
     if (o->atype == AddrType::Dhcp) return Status(Errc::NotSup);
@@ -115,8 +116,8 @@ Status Service::down_addr(const rpc::AddrObjReq& req) {
 Status Service::disable_addr(const rpc::AddrObjReq& req) {
   std::lock_guard lock(mu_);
   if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  auto name = aobjname_locked_(req.aobjname());
+  IPADM_TRY(name);
   const AddrObj* o = map_.find_addr(name->full());
   if (!o) {
     auto rec = store_.addr(name->full());
@@ -140,8 +141,8 @@ Status Service::disable_addr(const rpc::AddrObjReq& req) {
 Status Service::enable_addr(const rpc::AddrObjReq& req) {
   std::lock_guard lock(mu_);
   if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  auto name = aobjname_locked_(req.aobjname());
+  IPADM_TRY(name);
   // Only objects disabled in this boot session are known (spec 2.2); after
   // a reboot use enable-if.
   const AddrObj* o = map_.find_addr(name->full());
@@ -173,8 +174,8 @@ Status Service::enable_addr(const rpc::AddrObjReq& req) {
 
 Status Service::refresh_addr(const rpc::AddrObjReq& req) {
   std::lock_guard lock(mu_);
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  auto name = aobjname_locked_(req.aobjname());
+  IPADM_TRY(name);
   const AddrObj* o = map_.find_addr(name->full());
   if (!o) {
     auto rec = store_.addr(name->full());

@@ -3,6 +3,8 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <set>
+
 #include "core/service.h"
 #include "core/show.h"
 
@@ -200,6 +202,9 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   IPADM_TRY(kernel_.link_set_up(*idx, true));
   IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
   IPADM_TRY(map_.put_addrs(objs));
+  if (auto d = delegated_.find(ifname); d != delegated_.end()) {
+    if (!apply_delegation_locked_(d->second, *idx, report)) some_failed = true;
+  }
   if (report) {
     report->set_interfaces(report->interfaces() + 1);
     report->set_addresses(report->addresses() + added);
@@ -234,7 +239,9 @@ Result<rpc::ShowIfReply> Service::show_if(const rpc::ShowIfReq& req) {
   auto recs = store_.interfaces();
   IPADM_TRY(recs);
   rpc::ShowIfReply reply;
-  for (auto& row : if_rows(*view, map_, *recs, req.ifname())) *reply.add_ifs() = row;
+  std::set<std::string> l3;
+  for (auto& [n, d] : delegated_) l3.insert(n);
+  for (auto& row : if_rows(*view, map_, *recs, req.ifname(), l3)) *reply.add_ifs() = row;
   if (!req.ifname().empty() && reply.ifs_size() == 0)
     return Status(Errc::Enxio, req.ifname());
   return reply;

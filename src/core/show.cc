@@ -32,12 +32,13 @@ Result<KernelView> KernelView::read(netlink::Kernel& k) {
   return v;
 }
 
-std::string if_current_flags(uint32_t iff, bool v4, bool v6) {
+std::string if_current_flags(uint32_t iff, bool v4, bool v6, bool l3protected) {
   // b m p v I s i V a Z 4 6 (spec 2.4); Linux has no VNI/IPMP/VRRP/L3-protect.
   std::string s(12, '-');
   if (iff & IFF_BROADCAST) s[0] = 'b';
   if (iff & IFF_MULTICAST) s[1] = 'm';
   if (iff & IFF_POINTOPOINT) s[2] = 'p';
+  if (l3protected) s[9] = 'Z';
   if (v4) s[10] = '4';
   if (v6) s[11] = '6';
   return s;
@@ -64,7 +65,8 @@ bool listed_addr(const netlink::Addr& a) { return !a.local.is_zero(); }
 
 std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
                                  const std::vector<store::IfRecord>& persisted,
-                                 const std::string& filter) {
+                                 const std::string& filter,
+                                 const std::set<std::string>& l3protected) {
   std::unordered_map<std::string, const store::IfRecord*> prec;
   for (auto& r : persisted) prec[r.ifname] = &r;
   std::set<int> with_v4, with_v6;
@@ -98,7 +100,7 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
       r.set_current(if_current_flags(0, false, false));
     } else {
       r.set_state(if_state(l));
-      r.set_current(if_current_flags(l ? l->flags : 0, v4, v6));
+      r.set_current(if_current_flags(l ? l->flags : 0, v4, v6, l3protected.count(name) > 0));
     }
     r.set_persistent(if_persistent_flags(p && p->v4, p && p->v6));
     rows.push_back(std::move(r));

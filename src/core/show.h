@@ -3,6 +3,7 @@
 // derived from the kernel: IFF_UP/RUNNING, IFA_F_TENTATIVE/DADFAILED).
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,11 @@ struct KernelView {
 // Interfaces: those the daemon knows (active or persistent) plus any kernel
 // link holding an address (so every show-addr interface appears). filter ""
 // = all.
+// l3protected: links whose addresses the host dictates ('Z' flag).
 std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
                                  const std::vector<store::IfRecord>& persisted,
-                                 const std::string& filter);
+                                 const std::string& filter,
+                                 const std::set<std::string>& l3protected = {});
 
 struct AddrFilter {
   std::string aobjname;  // one object
@@ -42,7 +45,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
                                      const AddrFilter& filter);
 
 // "bm--------46"-style letters (exposed for tests).
-std::string if_current_flags(uint32_t iff, bool v4, bool v6);
+std::string if_current_flags(uint32_t iff, bool v4, bool v6, bool l3protected = false);
 std::string if_persistent_flags(bool v4, bool v6);
 
 }  // namespace ipadm::core

@@ -75,6 +75,20 @@ Status import_legacy_conf(core::Service& svc, const std::string& path) {
   return Status::ok();
 }
 
+// Host-delegated links (docs/containers.md); a missing file means none.
+Status load_delegation(core::Service& svc, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return svc.init_delegations({});
+  std::stringstream text;
+  text << in.rdbuf();
+  auto d = core::parse_delegation(text.str());
+  IPADM_TRY(d);
+  for (const auto& x : *d)
+    log_info("%s: link %s delegated by the host (%zu addresses, %zu routers)", path.c_str(),
+             x.ifname.c_str(), x.addrs.size(), x.routers.size());
+  return svc.init_delegations(std::move(*d));
+}
+
 }  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv) {
@@ -164,6 +178,8 @@ int run_daemon(const Options& opt) {
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     return fail(ready, paths.legacy_conf().c_str(), s);
+  if (Status s = load_delegation(svc, paths.delegation()); !s)
+    return fail(ready, paths.delegation().c_str(), s);
 
   auto gid = lookup_group(opt.auth_group);
   if (!gid)

@@ -61,6 +61,8 @@ class FakeKernel final : public Kernel {
   Status addr_add_batch(std::span<const AddrRequest> reqs,
                         std::vector<Status>* results) override;
   Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) override;
+  Status route_add(const RouteRequest& req) override;
+  Status route_del(const RouteRequest& req) override;
   Status link_set_up(int ifindex, bool up) override;
   Status link_set_arp(int ifindex, bool arp) override;
   Status link_set_mtu(int ifindex, uint32_t mtu) override;
@@ -112,6 +114,8 @@ class FakeKernel final : public Kernel {
   uint8_t addr_gen_mode(int ifindex) const;
   // The requests addr_replace accepted, oldest first.
   const std::vector<AddrRequest>& replace_log() const { return replace_log_; }
+  // Routes added and not deleted, oldest first.
+  const std::vector<RouteRequest>& routes() const { return routes_; }
   // Calls of op so far (including faulted ones); reset_calls zeroes them.
   int calls(FakeOp op) const { return calls_[static_cast<size_t>(op)]; }
   void reset_calls() { calls_.fill(0); }
@@ -150,6 +154,7 @@ class FakeKernel final : public Kernel {
   std::array<std::deque<Fault>, kFakeOpCount> faults_;
   std::array<int, kFakeOpCount> calls_{};
   std::vector<AddrRequest> replace_log_;
+  std::vector<RouteRequest> routes_;
 };
 
 }  // namespace ipadm::netlink

@@ -52,6 +52,14 @@ struct AddrRequest {
   std::optional<uint32_t> route_metric;              // IFA_RT_PRIORITY
 };
 
+// A route through a gateway on a link; dst_len 0 (and dst zero) = default.
+struct RouteRequest {
+  int ifindex = 0;
+  IpAddr gateway;
+  IpAddr dst;          // family taken from gateway when dst_len == 0
+  uint8_t dst_len = 0;
+};
+
 class Kernel {
  public:
   virtual ~Kernel() = default;
@@ -84,6 +92,11 @@ class Kernel {
   // final IFA_F_* flags (IFA_F_DADFAILED set on a duplicate). For IPv4 or a
   // missing address returns at once. Never fails on timeout: returns flags.
   virtual Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) = 0;
+
+  // Routes in the main table (protocol static). route_add: Exists if the
+  // route is there; route_del: NotFound if it is not.
+  virtual Status route_add(const RouteRequest& req) = 0;
+  virtual Status route_del(const RouteRequest& req) = 0;
 
   // Sets or clears IFF_UP.
   virtual Status link_set_up(int ifindex, bool up) = 0;

@@ -54,6 +54,9 @@ class NetlinkKernel final : public Kernel {
                         std::vector<Status>* results) override;
   Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) override;
 
+  Status route_add(const RouteRequest& req) override;
+  Status route_del(const RouteRequest& req) override;
+
   Status link_set_up(int ifindex, bool up) override;
   Status link_set_arp(int ifindex, bool arp) override;
   Status link_set_mtu(int ifindex, uint32_t mtu) override;

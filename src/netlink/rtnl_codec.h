@@ -123,4 +123,9 @@ struct LinkChange {
 };
 size_t build_link_set(std::span<uint8_t> buf, uint32_t seq, const LinkChange& c);
 
+// RTM_NEWROUTE (NLM_F_CREATE|NLM_F_EXCL) or RTM_DELROUTE with NLM_F_ACK:
+// main table, protocol static, scope universe, RTA_GATEWAY + RTA_OIF.
+size_t build_route(std::span<uint8_t> buf, uint16_t type, uint32_t seq,
+                   const RouteRequest& r);
+
 }  // namespace ipadm::netlink
