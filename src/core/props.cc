@@ -1,0 +1,46 @@
+// PropService entry points: request checks common to all kinds, then the
+// kind's handler (props_proto.cc, props_if.cc, props_addr.cc).
+#include "core/props.h"
+
+#include "core/props_impl.h"
+
+namespace ipadm::core {
+
+struct PropService::KindOps {
+  const char* name;
+  Status (PropService::*set)(const rpc::SetPropReq&);
+  Status (PropService::*show)(const rpc::ShowPropReq&, rpc::ShowPropReply*);
+};
+
+const PropService::KindOps* PropService::kind_ops_(const std::string& kind) {
+  static const KindOps kKinds[] = {
+      {"proto", &PropService::set_proto_, &PropService::show_proto_},
+      {"if", &PropService::set_if_, &PropService::show_if_},
+      {"addr", &PropService::set_addr_, &PropService::show_addr_},
+  };
+  for (const KindOps& k : kKinds)
+    if (kind == k.name) return &k;
+  return nullptr;
+}
+
+Status PropService::set(const rpc::SetPropReq& req) {
+  const KindOps* k = kind_ops_(req.object_kind());
+  if (!k) return Status(Errc::InvalidArg, "unknown object kind '" + req.object_kind() + "'");
+  if (req.name().empty() || req.name().size() > props::kMaxNameLen)
+    return Status(Errc::PropUnknown, req.name());
+  if (req.value().size() > props::kMaxValueLen)
+    return Status(Errc::InvalidArg, "value longer than " +
+                                        std::to_string(props::kMaxValueLen) + " characters");
+  if (req.op() < 0 || req.op() > 2) return Status(Errc::InvalidArg, "bad operation");
+  return (this->*k->set)(req);
+}
+
+Result<rpc::ShowPropReply> PropService::show(const rpc::ShowPropReq& req) {
+  const KindOps* k = kind_ops_(req.object_kind());
+  if (!k) return Status(Errc::InvalidArg, "unknown object kind '" + req.object_kind() + "'");
+  rpc::ShowPropReply reply;
+  IPADM_TRY((this->*k->show)(req, &reply));
+  return reply;
+}
+
+}  // namespace ipadm::core

@@ -1,0 +1,198 @@
+// Fixture of the PropService tests: FakeKernel + SqliteStore(":memory:") +
+// AddrObjMap, with a Service to create interfaces and addresses, and a store
+// wrapper that fails apply() on demand.
+#pragma once
+
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/props.h"
+#include "core/service.h"
+#include "netlink/fake_kernel.h"
+#include "store/sqlite_store.h"
+
+namespace ipadm::core {
+
+// Store wrapper whose apply() fails while fail is set.
+class PropsFaultyStore : public store::Store {
+ public:
+  explicit PropsFaultyStore(store::Store& s) : s_(s) {}
+  bool fail = false;
+  Result<std::vector<store::IfRecord>> interfaces() override { return s_.interfaces(); }
+  Result<std::optional<store::IfRecord>> interface(const std::string& n) override {
+    return s_.interface(n);
+  }
+  Result<std::vector<store::AddrRecord>> addrs(const std::string& n) override {
+    return s_.addrs(n);
+  }
+  Result<std::optional<store::AddrRecord>> addr(const std::string& n) override {
+    return s_.addr(n);
+  }
+  Result<std::vector<store::PropRecord>> proto_props() override { return s_.proto_props(); }
+  Result<std::vector<store::PropRecord>> if_props(const std::string& n) override {
+    return s_.if_props(n);
+  }
+  Result<std::vector<store::PropRecord>> addr_props(const std::string& n) override {
+    return s_.addr_props(n);
+  }
+  Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
+  Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
+  Status apply(const store::Batch& b) override {
+    if (fail) return Status(Errc::NoBufs, "disk full");
+    return s_.apply(b);
+  }
+
+ private:
+  store::Store& s_;
+};
+
+class PropsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sqlite_ = std::move(store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite).value());
+    store_ = std::make_unique<PropsFaultyStore>(*sqlite_);
+    idx_ = kernel_.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+    // Not seeded by FakeKernel; present on every Linux this targets.
+    kernel_.set_sysctl("net/ipv4/ip_local_reserved_ports", "");
+    kernel_.set_sysctl("net/ipv4/conf/all/rp_filter", "0");
+    kernel_.set_sysctl("net/ipv4/conf/all/arp_ignore", "0");
+    kernel_.set_sysctl("net/ipv4/conf/all/arp_announce", "0");
+    kernel_.set_sysctl("net/ipv4/conf/all/send_redirects", "1");
+    kernel_.set_sysctl("net/core/somaxconn", "4096");
+    svc_ = std::make_unique<Service>(kernel_, *store_, map_);
+    props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  }
+
+  static rpc::SetPropReq req(const std::string& kind, const std::string& object,
+                             const std::string& proto, const std::string& name,
+                             const std::string& value, int op = 0, bool tmp = false,
+                             bool reset = false) {
+    rpc::SetPropReq r;
+    r.set_object_kind(kind);
+    r.set_object(object);
+    r.set_protocol(proto);
+    r.set_name(name);
+    r.set_value(value);
+    r.set_op(op);
+    r.set_temporary(tmp);
+    r.set_reset(reset);
+    return r;
+  }
+  // set-prop PROTO (the CLI sends the protocol as object and protocol).
+  Status setp(const std::string& proto, const std::string& name, const std::string& value,
+              int op = 0, bool tmp = false) {
+    return props_->set(req("proto", proto, proto, name, value, op, tmp));
+  }
+  Status resetp(const std::string& proto, const std::string& name, bool tmp = false) {
+    return props_->set(req("proto", proto, proto, name, "", 0, tmp, true));
+  }
+  Status setif(const std::string& ifname, const std::string& fam, const std::string& name,
+               const std::string& value, bool tmp = false) {
+    return props_->set(req("if", ifname, fam, name, value, 0, tmp));
+  }
+  Status resetif(const std::string& ifname, const std::string& fam, const std::string& name,
+                 bool tmp = false) {
+    return props_->set(req("if", ifname, fam, name, "", 0, tmp, true));
+  }
+  Status seta(const std::string& aobj, const std::string& name, const std::string& value,
+              bool tmp = false) {
+    return props_->set(req("addr", aobj, "", name, value, 0, tmp));
+  }
+  Status reseta(const std::string& aobj, const std::string& name, bool tmp = false) {
+    return props_->set(req("addr", aobj, "", name, "", 0, tmp, true));
+  }
+
+  std::vector<rpc::PropInfo> show(const std::string& kind, const std::string& object,
+                                  const std::string& proto,
+                                  const std::vector<std::string>& names = {}) {
+    rpc::ShowPropReq q;
+    q.set_object_kind(kind);
+    q.set_object(object);
+    q.set_protocol(proto);
+    for (auto& n : names) q.add_names(n);
+    auto r = props_->show(q);
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    if (!r) return {};
+    return {r->props().begin(), r->props().end()};
+  }
+  Status show_status(const std::string& kind, const std::string& object,
+                     const std::string& proto = "") {
+    rpc::ShowPropReq q;
+    q.set_object_kind(kind);
+    q.set_object(object);
+    q.set_protocol(proto);
+    return props_->show(q).status();
+  }
+  // The one row of (object, protocol, name); fails the test if absent.
+  rpc::PropInfo row(const std::string& kind, const std::string& object, const std::string& proto,
+                    const std::string& name) {
+    for (auto& r : show(kind, object, proto, {name}))
+      if (r.object() == object && (proto.empty() || r.protocol() == proto)) return r;
+    ADD_FAILURE() << "no row " << object << " " << proto << " " << name;
+    return {};
+  }
+
+  // Store lines.
+  std::optional<std::string> proto_line(const std::string& proto, const std::string& name) {
+    auto recs = sqlite_->proto_props().value();
+    for (auto& r : recs)
+      if (r.protocol == proto && r.name == name) return r.value;
+    return std::nullopt;
+  }
+  std::optional<std::string> if_line(const std::string& ifname, const std::string& proto,
+                                     const std::string& name) {
+    auto recs = sqlite_->if_props(ifname).value();
+    for (auto& r : recs)
+      if (r.protocol == proto && r.name == name) return r.value;
+    return std::nullopt;
+  }
+  std::optional<std::string> addr_line(const std::string& aobj, const std::string& name) {
+    auto recs = sqlite_->addr_props(aobj).value();
+    for (auto& r : recs)
+      if (r.name == name) return r.value;
+    return std::nullopt;
+  }
+  size_t prop_lines() { return sqlite_->all_props().value().size(); }
+  void put_line(const store::PropRecord& r) {
+    ASSERT_TRUE(sqlite_->apply(store::Batch().add(store::PutProp{r})).is_ok());
+  }
+  std::string sysctl(const std::string& path) { return kernel_.sysctl(path).value_or("<none>"); }
+
+  Status create_if(const std::string& n, bool tmp = false) {
+    rpc::CreateIfReq r;
+    r.set_ifname(n);
+    r.set_temporary(tmp);
+    return svc_->create_if(r);
+  }
+  Status create_addr(const std::string& name, const std::string& local, bool tmp = false,
+                     const std::string& remote = "", bool down = false) {
+    rpc::CreateAddrReq r;
+    r.set_aobjname(name);
+    r.set_type("static");
+    r.set_local(local);
+    r.set_remote(remote);
+    r.set_temporary(tmp);
+    r.set_down(down);
+    return svc_->create_addr(r);
+  }
+  const netlink::Addr* kaddr(const char* a) {
+    return kernel_.find_addr(idx_, *IpAddr::parse(a));
+  }
+
+  netlink::FakeKernel kernel_;
+  std::unique_ptr<store::SqliteStore> sqlite_;
+  std::unique_ptr<PropsFaultyStore> store_;
+  AddrObjMap map_{nullptr};
+  std::unique_ptr<Service> svc_;
+  std::unique_ptr<PropService> props_;
+  int idx_ = 0;
+};
+
+}  // namespace ipadm::core
