@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "common/status.h"
 #include "core/aobjmap.h"
 #include "core/delegation.h"
+#include "core/props.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "store/store.h"
@@ -63,6 +65,13 @@ class Service {
   // Failures are listed in the reply, never fatal.
   Result<rpc::RestoreReply> restore();
 
+  // ---- properties (PropService under the service lock) ----
+  Status set_prop(const rpc::SetPropReq& req);
+  Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req);
+  // Start-up, before privileges drop: re-apply persisted protocol
+  // properties (active only); failures are returned, never fatal.
+  std::vector<std::string> apply_persisted_proto_props();
+
   // ---- configuration ----
   // format "illumos" (default) or "json".
   Result<std::string> export_conf(const std::string& format);
@@ -74,6 +83,10 @@ class Service {
 
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
+  // Kernel handles for waiting on IPv6 DAD outside the service lock (one
+  // per wait). Unset: waits happen under the lock (unit tests, FakeKernel).
+  using KernelFactory = std::function<std::unique_ptr<netlink::Kernel>()>;
+  void set_dad_kernel_factory(KernelFactory f) { dad_kernel_ = std::move(f); }
   Status delete_addr(const rpc::DeleteAddrReq& req);
   Result<rpc::ShowAddrReply> show_addr(const rpc::ShowAddrReq& req);
   Status up_addr(const rpc::AddrObjReq& req);
@@ -97,6 +110,11 @@ class Service {
   Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
   Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
   Result<int> ifindex_locked_(const std::string& ifname);
+  Status promote_secondaries_locked_(const std::string& ifname);
+  Status with_dad_wait_(const std::function<Status()>& locked_body);
+  Status create_addr_locked_(const rpc::CreateAddrReq& req);
+  Status up_addr_locked_(const rpc::AddrObjReq& req);
+  Status refresh_addr_locked_(const rpc::AddrObjReq& req);
   // A user-typed name of an existing object: valid per the naming rules,
   // or a generated name the map knows (IF/_a of delegated addresses).
   Result<AddrObjName> aobjname_locked_(const std::string& text) const;
@@ -106,8 +124,11 @@ class Service {
   netlink::Kernel& kernel_;
   store::Store& store_;
   AddrObjMap& map_;
+  PropService props_{kernel_, store_, map_};
   Resolver resolve_;
   std::map<std::string, Delegation> delegated_;
+  KernelFactory dad_kernel_;
+  std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   std::mutex mu_;
 };
 

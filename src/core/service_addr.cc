@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 
 #include <cstring>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "core/service.h"
 #include "core/show.h"
@@ -122,22 +124,50 @@ Result<AddrObjName> Service::aobjname_locked_(const std::string& text) const {
 
 Status Service::addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad) {
   auto req = to_request(o, ifindex);
+  props_.decorate_addr_request(o, &req);
   Status s = kernel_.addr_add(req);
   if (!s) {
     if (s.code() == Errc::Exists) return Status(Errc::AddrInUse, o.local.to_string());
     return s;
   }
   // DAD failing is not an error: the address stays, in state "duplicate".
-  if (wait_dad && o.family == AF_INET6) kernel_.addr_wait_dad(req, kDadWaitMs).status().ignore();
+  // With a DAD kernel the wait happens after the service lock is released
+  // (with_dad_wait_), so a 1-second wait never blocks other clients.
+  if (wait_dad && o.family == AF_INET6) {
+    if (dad_kernel_) pending_dad_.push_back(req);
+    else kernel_.addr_wait_dad(req, kDadWaitMs).status().ignore();
+  }
   return Status::ok();
 }
 
+Status Service::with_dad_wait_(const std::function<Status()>& locked_body) {
+  Status s;
+  std::vector<netlink::AddrRequest> dad;
+  {
+    std::lock_guard lock(mu_);
+    pending_dad_.clear();
+    s = locked_body();
+    dad.swap(pending_dad_);
+  }
+  if (s && !dad.empty()) {
+    // Each waiter opens its own short-lived kernel handle: no shared state.
+    auto k = dad_kernel_();
+    if (k)
+      for (auto& r : dad) k->addr_wait_dad(r, kDadWaitMs).status().ignore();
+  }
+  return s;
+}
+
 Status Service::addr_from_kernel_locked_(const AddrObj& o, int ifindex) {
+  props_.prepare_addr_removal(o);
   return kernel_.addr_del(to_request(o, ifindex));
 }
 
 Status Service::create_addr(const rpc::CreateAddrReq& req) {
-  std::lock_guard lock(mu_);
+  return with_dad_wait_([&] { return create_addr_locked_(req); });
+}
+
+Status Service::create_addr_locked_(const rpc::CreateAddrReq& req) {
   if (req.type() != "static")
     return Status(Errc::NotSup, "address type '" + req.type() + "'");
   auto name = parse_aobjname(req.aobjname());
@@ -214,14 +244,36 @@ Status Service::delete_addr(const rpc::DeleteAddrReq& req) {
   AddrType t = o ? o->atype : rec->value().atype;
   if (t == AddrType::FromGz) return Errc::GzPerm;
   if (req.release() && t != AddrType::Dhcp) return Errc::NotSup;
-  if (o && (o->flags & kActive) && o->up) {
-    if (auto idx = ifindex_locked_(o->ifname)) {
-      Status s = addr_from_kernel_locked_(*o, *idx);
+  std::optional<AddrObj> saved;
+  if (o) saved = *o;
+  bool removed = false;
+  int idx = 0;
+  if (saved && (saved->flags & kActive) && saved->up) {
+    if (auto i = ifindex_locked_(saved->ifname)) {
+      idx = *i;
+      Status s = addr_from_kernel_locked_(*saved, idx);
       if (!s && s.code() != Errc::NotFound) return s;  // gone already: purge anyway
+      removed = s.is_ok();
     }
   }
-  if (o) IPADM_TRY(map_.erase_addr(aobjname));
-  if (rec->has_value()) IPADM_TRY(store_.apply(store::Batch().add(store::DelAddr{aobjname})));
+  // A later failure puts back what the earlier steps removed.
+  auto undo = [&] {
+    if (removed) addr_to_kernel_locked_(*saved, idx, false).ignore();
+  };
+  props_.forget_addr(aobjname);
+  if (saved) {
+    if (Status s = map_.erase_addr(aobjname); !s) {
+      undo();
+      return s;
+    }
+  }
+  if (rec->has_value()) {
+    if (Status s = store_.apply(store::Batch().add(store::DelAddr{aobjname})); !s) {
+      if (saved) map_.put_addr(*saved).ignore();
+      undo();
+      return s;
+    }
+  }
   return Status::ok();
 }
 
@@ -264,6 +316,27 @@ Status Service::reconcile() {
 }
 
 Status Service::reconcile_locked_() {
+  // An active object is "up" exactly when the kernel has its address: a
+  // crash between the kernel step and the map write of up-addr, down-addr
+  // or create-addr must not leave the map disagreeing with the kernel.
+  auto view = KernelView::read(kernel_);
+  IPADM_TRY(view);
+  std::set<std::tuple<std::string, IpAddr, int>> in_kernel;
+  for (auto& a : view->addrs)
+    if (const netlink::Link* l = view->link(a.ifindex))
+      in_kernel.insert({l->ifname, a.local, a.prefixlen});
+  std::vector<AddrObj> updown;
+  for (auto& [name, o] : map_.addrs()) {
+    if (!(o.flags & kActive) || o.family == 0) continue;
+    bool there = in_kernel.count({o.ifname, o.local, o.prefixlen}) > 0;
+    if (there != o.up) {
+      AddrObj f = o;
+      f.up = there;
+      updown.push_back(f);
+    }
+  }
+  if (!updown.empty()) IPADM_TRY(map_.put_addrs(updown));
+
   auto recs = store_.addrs("");
   IPADM_TRY(recs);
   std::set<std::string> persisted;

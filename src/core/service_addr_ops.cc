@@ -56,7 +56,10 @@ Status Service::persist_up_locked_(const AddrObj& o, bool up) {
 }
 
 Status Service::up_addr(const rpc::AddrObjReq& req) {
-  std::lock_guard lock(mu_);
+  return with_dad_wait_([&] { return up_addr_locked_(req); });
+}
+
+Status Service::up_addr_locked_(const rpc::AddrObjReq& req) {
   auto o = updown_target_locked_(req);
   IPADM_TRY(o);
   auto idx = ifindex_locked_(o->ifname);
@@ -131,6 +134,7 @@ Status Service::disable_addr(const rpc::AddrObjReq& req) {
       if (!s && s.code() != Errc::NotFound) return s;
     }
   }
+  props_.forget_addr(o->aobjname);
   // A temporary object has nothing to come back from: it is deleted.
   if (!(o->flags & kPersist)) return map_.erase_addr(o->aobjname);
   AddrObj n = *o;
@@ -173,7 +177,10 @@ Status Service::enable_addr(const rpc::AddrObjReq& req) {
 }
 
 Status Service::refresh_addr(const rpc::AddrObjReq& req) {
-  std::lock_guard lock(mu_);
+  return with_dad_wait_([&] { return refresh_addr_locked_(req); });
+}
+
+Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
   const AddrObj* o = map_.find_addr(name->full());

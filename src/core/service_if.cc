@@ -16,6 +16,14 @@ std::string ipv6_sysctl(const std::string& ifname, const char* leaf) {
 }
 }  // namespace
 
+// Each address object is independent: deleting one IPv4 address must not
+// take the other addresses of its subnet with it (Linux deletes secondaries
+// with their primary unless promote_secondaries is set).
+Status Service::promote_secondaries_locked_(const std::string& ifname) {
+  Status s = kernel_.sysctl_set("net/ipv4/conf/" + ifname + "/promote_secondaries", "1");
+  return s.code() == Errc::NotFound ? Status::ok() : s;  // no IPv4 on this kernel
+}
+
 Result<int> Service::ifindex_locked_(const std::string& ifname) {
   auto link = kernel_.link_by_name(ifname);
   if (!link) return Status(Errc::Enxio, ifname);
@@ -34,6 +42,7 @@ Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Ba
     IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
     IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
   }
+  IPADM_TRY(promote_secondaries_locked_(ifname));
   IPADM_TRY(kernel_.link_set_up(*idx, true));
   IfObj o{ifname, true, has_v6, kActive | (persist ? kPersist : 0)};
   IPADM_TRY(map_.put_if(o));
@@ -90,6 +99,8 @@ Status Service::delete_if(const rpc::DeleteIfReq& req) {
   IPADM_TRY(prec);
   if (!cur && !prec->has_value()) return Errc::Enxio;
   if (cur && (cur->flags & kActive)) IPADM_TRY(unplumb_kernel_locked_(ifname, true));
+  for (const AddrObj* a : map_.addrs_of(ifname)) props_.forget_addr(a->aobjname);
+  props_.forget_if(ifname);
   IPADM_TRY(map_.erase_if(ifname));
   if (prec->has_value()) IPADM_TRY(store_.apply(store::Batch().add(store::DelIf{ifname})));
   return Status::ok();
@@ -101,6 +112,8 @@ Status Service::disable_if(const rpc::DisableIfReq& req) {
   const IfObj* cur = map_.find_if(ifname);
   if (!cur || !(cur->flags & kActive)) return Errc::Enxio;
   IPADM_TRY(unplumb_kernel_locked_(ifname, false));
+  props_.forget_if(ifname);
+  for (const AddrObj* a : map_.addrs_of(ifname)) props_.forget_addr(a->aobjname);
   if (!(cur->flags & kPersist)) return map_.erase_if(ifname);
   // Persistent addrobjs stay known but inactive, so their names stay
   // reserved; temporary ones are forgotten.
@@ -151,6 +164,13 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
     IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
   }
+  IPADM_TRY(promote_secondaries_locked_(ifname));
+  {
+    std::vector<std::string> prop_failures;
+    props_.apply_persisted_if_props(ifname, &prop_failures);
+    if (report)
+      for (auto& f : prop_failures) report->add_failed(f);
+  }
   std::vector<AddrObj> objs;
   std::vector<netlink::AddrRequest> reqs;
   std::vector<size_t> req_obj;
@@ -182,6 +202,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     o->up = r.up;
     if (o->up) {
       reqs.push_back(to_request(*o, *idx));
+      props_.decorate_addr_request(*o, &reqs.back());
       req_obj.push_back(objs.size());
     }
     objs.push_back(std::move(*o));

@@ -123,6 +123,13 @@ std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
       st = r.status();
       break;
     }
+    case R::kSetProp: st = svc.set_prop(req.set_prop()); break;
+    case R::kShowProp: {
+      auto r = svc.show_prop(req.show_prop());
+      if (r) *reply.mutable_show_prop() = std::move(*r);
+      st = r.status();
+      break;
+    }
     case R::kUpAddr: st = svc.up_addr(req.up_addr()); break;
     case R::kDownAddr: st = svc.down_addr(req.down_addr()); break;
     case R::kDisableAddr: st = svc.disable_addr(req.disable_addr()); break;

@@ -141,19 +141,6 @@ int run_daemon(const Options& opt) {
   if (Status s = make_dir(paths.store_dir(), 0755); !s)
     return fail(ready, "store directory", s);
 
-  // Root-only set-up is done: hand the directories to the daemon user and
-  // drop to it with only the capabilities it needs.
-  if (geteuid() == 0) {
-    DaemonUser user = lookup_user(opt.user);
-    if (!user.exists)
-      log_warn("user '%s' does not exist: running as root with only CAP_NET_ADMIN and "
-               "CAP_NET_RAW, no supplementary groups, no-new-privs",
-               opt.user.c_str());
-    for (const std::string& d : {paths.volatile_dir(), paths.store_dir()})
-      if (Status s = hand_over(d, user); !s) return fail(ready, "hand over", s);
-    if (Status s = drop_privileges(user); !s) return fail(ready, "drop privileges", s);
-  }
-
   store::OpenInfo info;
   std::string note;
   auto store = store::FallbackStore::open(paths.store_db(), paths.volatile_store_copy(), &info,
@@ -175,11 +162,36 @@ int run_daemon(const Options& opt) {
   core::AddrObjMap map(vstore->get());
   if (Status s = map.load(); !s) return fail(ready, paths.volatile_db().c_str(), s);
   core::Service svc(**kernel, **store, map);
+  svc.set_dad_kernel_factory([]() -> std::unique_ptr<netlink::Kernel> {
+    auto k = netlink::NetlinkKernel::open();
+    if (!k) return nullptr;
+    return std::move(*k);
+  });
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     return fail(ready, paths.legacy_conf().c_str(), s);
   if (Status s = load_delegation(svc, paths.delegation()); !s)
     return fail(ready, paths.delegation().c_str(), s);
+
+  // Protocol properties are re-applied before privileges are dropped (the
+  // seed's order); failures are logged and skipped.
+  for (const auto& f : svc.apply_persisted_proto_props())
+    log_warn("Failed to reapply property %s, ignoring", f.c_str());
+
+  // Root-only set-up is done: hand the directories (and the store files
+  // opened above) to the daemon user and drop to it with only the
+  // capabilities it needs.
+  if (geteuid() == 0) {
+    DaemonUser user = lookup_user(opt.user);
+    if (!user.exists)
+      log_warn("user '%s' does not exist: running as root with only CAP_NET_ADMIN and "
+               "CAP_NET_RAW, no supplementary groups, no-new-privs",
+               opt.user.c_str());
+    for (const std::string& d : {paths.volatile_dir(), paths.store_dir()})
+      if (Status s = hand_over(d, user); !s) return fail(ready, "hand over", s);
+    if (Status s = drop_privileges(user); !s) return fail(ready, "drop privileges", s);
+  }
+
 
   auto gid = lookup_group(opt.auth_group);
   if (!gid)

@@ -40,6 +40,7 @@ constexpr Row kGlobalDefaults[] = {
 constexpr Row kLinkV4Defaults[] = {
     {"forwarding", "0"}, {"arp_ignore", "0"}, {"arp_announce", "0"},
     {"rp_filter", "0"},  {"send_redirects", "1"}, {"accept_redirects", "1"},
+    {"promote_secondaries", "0"},
 };
 constexpr Row kLinkV6Defaults[] = {
     {"forwarding", "0"},   {"disable_ipv6", "0"},  {"hop_limit", "64"},

@@ -134,6 +134,14 @@ Status FallbackStore::try_copy_back() {
   // Fold the WAL into the main file (the copy stays open and in use until
   // the real file has taken over).
   IPADM_TRY(cur_->checkpoint());
+  // Fold the real store's own WAL into its main file first, so that every
+  // intermediate state below leaves a complete real store (a crash or a
+  // failed rename must never leave it without its last commits).
+  {
+    auto real = SqliteStore::open(real_, OpenMode::ReadWrite);
+    if (!real) return real.status();
+    IPADM_TRY((*real)->checkpoint());
+  }
   const std::string tmp = real_ + ".new";
   Status s = copy_file(copy_, tmp, false);
   if (s) {

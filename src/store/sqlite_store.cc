@@ -131,16 +131,34 @@ Result<std::vector<PropRecord>> SqliteStore::all_props() {
 Status SqliteStore::apply(const Batch& batch) {
   if (!read_only_reason_.is_ok()) return read_only_reason_;
   if (batch.empty()) return Status::ok();
-  Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
-  if (!txn) return txn.status();
-  for (size_t i = 0; i < batch.ops.size(); ++i) {
-    Status s = apply_op(batch.ops[i]);
-    if (!s) {
-      return Status(s.code(), "op " + std::to_string(i) + " " + op_label(batch.ops[i]) +
-                                  ": " + s.detail(), s.sys_errno());
+  Status committed;
+  {
+    Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
+    if (!txn) return txn.status();
+    for (size_t i = 0; i < batch.ops.size(); ++i) {
+      Status s = apply_op(batch.ops[i]);
+      if (!s) {
+        return Status(s.code(), "op " + std::to_string(i) + " " + op_label(batch.ops[i]) +
+                                    ": " + s.detail(), s.sys_errno());
+      }
     }
+    committed = txn->commit();  // on failure ~Transaction rolls back
   }
-  return txn->commit();  // on failure ~Transaction rolls back
+  if (!committed) scrub_failed_commit_();
+  return committed;
+}
+
+// A COMMIT that failed at its WAL sync (fsyncgate) may have left complete
+// frames, commit record included, after the WAL's last valid frame: a later
+// recovery would replay a transaction the caller was told failed. The next
+// successful write transaction starts at that same position and breaks the
+// checksum chain of the orphan frames, so do one at once. Best effort: if it
+// fails too, the store keeps failing and the daemon reports it.
+void SqliteStore::scrub_failed_commit_() {
+  Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
+  if (!txn) return;
+  if (!put_meta("last_failed_commit", std::to_string(++failed_commits_))) return;
+  txn->commit().ignore();
 }
 
 Status SqliteStore::apply_op(const Op& op) {

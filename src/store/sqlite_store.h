@@ -92,6 +92,8 @@ class SqliteStore : public Store {
   Status put_prop(const PropRecord& r);
   Status del_prop(const PropRecord& k);
   Status put_meta(const std::string& key, const std::string& value);
+  void scrub_failed_commit_();
+  uint64_t failed_commits_ = 0;
   Result<std::vector<AddrRecord>> query_addrs(const char* sql, const std::string* key);
   Result<std::vector<PropRecord>> query_props(const char* sql, const std::string* key);
 

@@ -373,3 +373,72 @@ TEST(Restore, EnablesEveryPersistentInterfaceInStoreOrder) {
 
 }  // namespace
 }  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+// Reliability findings F1, F3, F6 (docs/reliability.md).
+TEST(Reliability, PlumbingKeepsSecondariesAlive) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  netlink::FakeKernel k;
+  k.add_link("veth0");
+  AddrObjMap m(nullptr);
+  Service s(k, **st, m);
+  rpc::CreateIfReq c;
+  c.set_ifname("veth0");
+  ASSERT_TRUE(s.create_if(c).is_ok());
+  EXPECT_EQ(k.sysctl("net/ipv4/conf/veth0/promote_secondaries"), "1");
+}
+
+TEST(Reliability, ReconcileDerivesUpFromTheKernel) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  netlink::FakeKernel k;
+  int idx = k.add_link("veth0", IFF_UP);
+  AddrObjMap m(nullptr);
+  Service s(k, **st, m);
+  rpc::CreateAddrReq r;
+  r.set_aobjname("veth0/a");
+  r.set_type("static");
+  r.set_local("192.0.2.1/24");
+  r.set_temporary(true);
+  r.set_down(true);
+  ASSERT_TRUE(s.create_addr(r).is_ok());
+  // A crash between the kernel add of up-addr and its map write:
+  netlink::Addr a;
+  a.ifindex = idx;
+  a.family = AF_INET;
+  a.local = *IpAddr::parse("192.0.2.1");
+  a.prefixlen = 24;
+  k.inject_addr(a);
+  ASSERT_TRUE(s.reconcile().is_ok());
+  EXPECT_TRUE(m.find_addr("veth0/a")->up);
+  rpc::AddrObjReq d;
+  d.set_aobjname("veth0/a");
+  d.set_temporary(true);
+  ASSERT_TRUE(s.down_addr(d).is_ok());
+  EXPECT_EQ(k.find_addr(idx, *IpAddr::parse("192.0.2.1")), nullptr);
+}
+
+}  // namespace
+}  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+TEST_F(ServiceTest, FailedDeleteAddrIsUndone) {
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  FaultyStore fs(*store_);
+  Service svc(kernel_, fs, map_, FakeResolver());
+  fs.fail = true;
+  rpc::DeleteAddrReq d;
+  d.set_aobjname("veth0/v4");
+  EXPECT_EQ(svc.delete_addr(d).code(), Errc::NoBufs);
+  EXPECT_NE(kernel_.find_addr(idx_, *IpAddr::parse("192.0.2.10")), nullptr);
+  ASSERT_NE(map_.find_addr("veth0/v4"), nullptr);
+  EXPECT_TRUE(store_->addr("veth0/v4")->has_value());
+  fs.fail = false;
+  EXPECT_TRUE(svc.delete_addr(d).is_ok());
+}
+
+}  // namespace
+}  // namespace ipadm::core
