@@ -149,6 +149,7 @@ class Env:
         self.peer_v4 = peer_v4
         self.peer_v6 = peer_v6
         self.root = tempfile.mkdtemp(prefix="ipadmt-root-")
+        os.chmod(self.root, 0o755)  # the daemon drops to its own user (-u, netadm)
         self.daemon = None
         self.daemon_log = os.path.join(self.root, "ipmgmtd.log")
         self._log_fh = None

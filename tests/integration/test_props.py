@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Protocol, interface and address properties against the real kernel
+(/proc/sys/net, `ip -j`), their persistence across a daemon restart and a
+simulated reboot, and a table of bad inputs (error text, exit 1, nothing
+changed in the kernel or the store)."""
+
+import json
+import os
+import sqlite3
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Env, check, eq, main  # noqa: E402
+
+
+def sysctl(e, path):
+    return e.sysctl(path).strip()
+
+
+def store_props(e):
+    db = sqlite3.connect("file:%s?mode=ro" % e.store_db, uri=True)
+    try:
+        return sorted(db.execute("SELECT protocol, ifname, aobjname, name, value FROM props"))
+    finally:
+        db.close()
+
+
+def prop_row(e, *args):
+    out = e.ipadm_ok(*args, "--json")
+    rows = json.loads(out)
+    check(len(rows) == 1, "one row expected: %r" % rows)
+    return rows[0]
+
+
+def test_protocol_properties():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("set-prop", "-p", "ttl=99", "ipv4")
+        eq(sysctl(e, "net/ipv4/ip_default_ttl"), "99", "ttl in the kernel")
+        e.ipadm_ok("set-prop", "-p", "forwarding=on", "ipv4")
+        eq(sysctl(e, "net/ipv4/ip_forward"), "1", "ipv4 forwarding")
+        e.ipadm_ok("set-prop", "-p", "hoplimit=33", "ipv6")
+        eq(sysctl(e, "net/ipv6/conf/default/hop_limit"), "33", "hoplimit")
+        e.ipadm_ok("set-prop", "-p", "smallest_anon_port=40000", "tcp")
+        eq(sysctl(e, "net/ipv4/ip_local_port_range").split(), ["40000", "60999"], "port range")
+        # shared between protocols on Linux: udp shows the same value
+        eq(prop_row(e, "show-prop", "-p", "smallest_anon_port", "udp")["current"], "40000",
+           "udp sees the shared range")
+        e.ipadm_ok("set-prop", "-p", "ecn=never", "tcp")
+        eq(sysctl(e, "net/ipv4/tcp_ecn"), "0", "tcp_ecn")
+        avail = sysctl(e, "net/ipv4/tcp_available_congestion_control").split()
+        row = prop_row(e, "show-prop", "-p", "congestion_control", "tcp")
+        eq(sorted(row["possible"].split(",")), sorted(avail), "POSSIBLE of congestion_control")
+        e.ipadm_ok("set-prop", "-p", "extra_priv_ports+=5001", "tcp")
+        e.ipadm_ok("set-prop", "-p", "extra_priv_ports+=5002", "tcp")
+        check("5001" in sysctl(e, "net/ipv4/ip_local_reserved_ports"), "reserved ports")
+        e.ipadm_ok("set-prop", "-p", "extra_priv_ports-=5001", "tcp")
+        eq(sysctl(e, "net/ipv4/ip_local_reserved_ports"), "5002", "after -=")
+        # temporary: kernel only
+        e.ipadm_ok("set-prop", "-t", "-p", "ttl=77", "ipv4")
+        eq(sysctl(e, "net/ipv4/ip_default_ttl"), "77", "temporary ttl")
+        check(("ipv4", "", "", "ttl", "99") in store_props(e), "store keeps the persistent 99")
+
+        # restart: the daemon re-applies persistent protocol properties
+        e.stop_daemon()
+        e.nsexec("sh", "-c", "echo 64 > /proc/sys/net/ipv4/ip_default_ttl", check=True)
+        e.start_daemon()
+        eq(sysctl(e, "net/ipv4/ip_default_ttl"), "99", "ttl re-applied at start-up")
+        # reboot: fresh namespace, same store
+        e.reboot()
+        eq(sysctl(e, "net/ipv4/ip_default_ttl"), "99", "ttl after reboot")
+        eq(sysctl(e, "net/ipv4/ip_forward"), "1", "forwarding after reboot")
+        eq(sysctl(e, "net/ipv4/tcp_ecn"), "0", "ecn after reboot")
+        # reset: kernel default and no store line
+        e.ipadm_ok("reset-prop", "-p", "ttl", "ipv4")
+        eq(sysctl(e, "net/ipv4/ip_default_ttl"), "64", "ttl after reset")
+        check(all(p[3] != "ttl" for p in store_props(e)), "ttl line removed")
+
+
+def test_interface_and_address_properties():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        e.ipadm_ok("set-ifprop", "-p", "mtu=1400", "-m", "ipv4", "veth0")
+        eq(e.link("veth0")["mtu"], 1400, "link mtu")
+        e.ipadm_ok("set-ifprop", "-p", "forwarding=on", "-m", "ipv6", "veth0")
+        eq(sysctl(e, "net/ipv6/conf/veth0/forwarding"), "1", "if forwarding")
+        e.ipadm_ok("set-ifprop", "-p", "arp=off", "-m", "ipv4", "veth0")
+        check("NOARP" in e.link("veth0")["flags"], "NOARP flag")
+        e.ipadm_ok("set-addrprop", "-p", "prefixlen=16", "veth0/v4")
+        eq(e.kaddrs("veth0"), {("192.0.2.10", 16)}, "prefixlen change in the kernel")
+        e.ipadm_ok("set-addrprop", "-p", "deprecated=on", "veth0/v4")
+        a = [x for x in e.addr_info("veth0") if x.get("local") == "192.0.2.10"][0]
+        check(a.get("deprecated") or a.get("preferred_life_time") == 0,
+              "kernel does not mark the address deprecated: %r" % a)
+        # reboot + enable-if: interface and address properties come back
+        e.reboot()
+        e.ipadm_ok("enable-if", "-t", "veth0")
+        eq(e.link("veth0")["mtu"], 1400, "mtu after reboot")
+        eq(sysctl(e, "net/ipv6/conf/veth0/forwarding"), "1", "if forwarding after reboot")
+        check("NOARP" in e.link("veth0")["flags"], "NOARP after reboot")
+        eq(e.kaddrs("veth0"), {("192.0.2.10", 16)}, "prefixlen after reboot")
+        a = [x for x in e.addr_info("veth0") if x.get("local") == "192.0.2.10"][0]
+        check(a.get("deprecated") or a.get("preferred_life_time") == 0,
+              "deprecated lost after reboot: %r" % a)
+        e.ipadm_ok("reset-ifprop", "-p", "arp", "-m", "ipv4", "veth0")
+        check("NOARP" not in e.link("veth0")["flags"], "arp reset")
+
+
+BAD = [
+    (["set-prop", "-p", "ttl=300", "ipv4"], "outside the allowed range"),
+    (["set-prop", "-p", "ttl=abc", "ipv4"], "Invalid argument"),
+    (["set-prop", "-p", "nosuchprop=1", "ipv4"], "Unknown property"),
+    (["set-prop", "-p", "forwarding=on", "tcp"], ("Incorrect protocol", "Unknown property")),
+    (["set-prop", "-p", "ttl=5", "bogus"], "invalid protocol"),
+    (["set-prop", "-p", "ttl+=5", "ipv4"], "Invalid argument"),
+    (["set-prop", "-p", "smallest_anon_port=65000", "tcp"], "outside the allowed range"),
+    (["set-ifprop", "-p", "mtu=1400", "-m", "ipv4", "nosuch0"], "does not exist"),
+    (["set-ifprop", "-p", "mtu=10", "-m", "ipv4", "veth0"], "outside the allowed range"),
+    (["set-addrprop", "-p", "prefixlen=33", "veth0/v4"], ("outside the allowed range", "Invalid")),
+    (["set-addrprop", "-p", "deprecated=on", "veth0/none"], ("not found", "Object not found")),
+    (["set-addrprop", "-p", "broadcast=1.2.3.4", "veth0/v4"], ("not supported", "Permission")),
+]
+
+
+def test_bad_inputs_change_nothing():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        before = (sysctl(e, "net/ipv4/ip_default_ttl"), sysctl(e, "net/ipv4/ip_local_port_range"),
+                  e.link("veth0")["mtu"], e.kaddrs("veth0"), store_props(e))
+        for args, msg in BAD:
+            e.ipadm_fail(args, msg)
+            after = (sysctl(e, "net/ipv4/ip_default_ttl"),
+                     sysctl(e, "net/ipv4/ip_local_port_range"),
+                     e.link("veth0")["mtu"], e.kaddrs("veth0"), store_props(e))
+            eq(after, before, "state after %r" % (args,))
+
+
+if __name__ == "__main__":
+    main([test_protocol_properties, test_interface_and_address_properties,
+          test_bad_inputs_change_nothing])
