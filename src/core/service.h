@@ -119,6 +119,7 @@ class Service {
   // or a generated name the map knows (IF/_a of delegated addresses).
   Result<AddrObjName> aobjname_locked_(const std::string& text) const;
   Result<AddrObj> updown_target_locked_(const rpc::AddrObjReq& req);
+  Result<const AddrObj*> enabled_obj_locked_(const std::string& aobjname);
   Status persist_up_locked_(const AddrObj& o, bool up);
 
   netlink::Kernel& kernel_;

@@ -23,20 +23,29 @@ std::optional<uint32_t> kernel_flags(netlink::Kernel& k, const AddrObj& o, int i
 
 }  // namespace
 
+// The active object named aobjname: OpDisableObj if it is known but
+// disabled (in the map, or only in the store after a reboot), NotFound if it
+// is not known at all.
+Result<const AddrObj*> Service::enabled_obj_locked_(const std::string& aobjname) {
+  const AddrObj* o = map_.find_addr(aobjname);
+  if (!o) {
+    auto rec = store_.addr(aobjname);
+    IPADM_TRY(rec);
+    return Status(rec->has_value() ? Errc::OpDisableObj : Errc::NotFound);
+  }
+  if (!(o->flags & kActive)) return Status(Errc::OpDisableObj);
+  return o;
+}
+
 // Common checks of spec 2.2 for up/down: the object exists and is enabled;
 // addrconf cannot be brought up/down; DHCP only temporarily; a persistent
 // change needs a persistent object.
 Result<AddrObj> Service::updown_target_locked_(const rpc::AddrObjReq& req) {
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
-  const AddrObj* o = map_.find_addr(name->full());
-  if (!o) {
-    auto rec = store_.addr(name->full());
-    IPADM_TRY(rec);
-    if (rec->has_value()) return Status(Errc::OpDisableObj);
-    return Status(Errc::NotFound);
-  }
-  if (!(o->flags & kActive)) return Status(Errc::OpDisableObj);
+  auto found = enabled_obj_locked_(name->full());
+  IPADM_TRY(found);
+  const AddrObj* o = *found;
   if (o->atype == AddrType::FromGz) return Status(Errc::GzPerm);
   if (o->atype == AddrType::Addrconf) return Status(Errc::NotSup);
   if (!req.temporary()) {
@@ -121,13 +130,9 @@ Status Service::disable_addr(const rpc::AddrObjReq& req) {
   if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
-  const AddrObj* o = map_.find_addr(name->full());
-  if (!o) {
-    auto rec = store_.addr(name->full());
-    IPADM_TRY(rec);
-    return rec->has_value() ? Errc::OpDisableObj : Errc::NotFound;
-  }
-  if (!(o->flags & kActive)) return Errc::OpDisableObj;
+  auto found = enabled_obj_locked_(name->full());
+  IPADM_TRY(found);
+  const AddrObj* o = *found;
   if (o->up) {
     if (auto idx = ifindex_locked_(o->ifname)) {
       Status s = addr_from_kernel_locked_(*o, *idx);
@@ -183,13 +188,9 @@ Status Service::refresh_addr(const rpc::AddrObjReq& req) {
 Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
-  const AddrObj* o = map_.find_addr(name->full());
-  if (!o) {
-    auto rec = store_.addr(name->full());
-    IPADM_TRY(rec);
-    return rec->has_value() ? Errc::OpDisableObj : Errc::NotFound;
-  }
-  if (!(o->flags & kActive)) return Errc::OpDisableObj;
+  auto found = enabled_obj_locked_(name->full());
+  IPADM_TRY(found);
+  const AddrObj* o = *found;
   if (o->atype != AddrType::Static) return Errc::NotSup;
   if (req.inform())
     return Status(Errc::NotSup, "DHCP INFORM is not available on Linux (docs/linux-mapping.md)");

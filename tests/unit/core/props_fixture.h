@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/faulty_store.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,38 +22,7 @@
 
 namespace ipadm::core {
 
-// Store wrapper whose apply() fails while fail is set.
-class PropsFaultyStore : public store::Store {
- public:
-  explicit PropsFaultyStore(store::Store& s) : s_(s) {}
-  bool fail = false;
-  Result<std::vector<store::IfRecord>> interfaces() override { return s_.interfaces(); }
-  Result<std::optional<store::IfRecord>> interface(const std::string& n) override {
-    return s_.interface(n);
-  }
-  Result<std::vector<store::AddrRecord>> addrs(const std::string& n) override {
-    return s_.addrs(n);
-  }
-  Result<std::optional<store::AddrRecord>> addr(const std::string& n) override {
-    return s_.addr(n);
-  }
-  Result<std::vector<store::PropRecord>> proto_props() override { return s_.proto_props(); }
-  Result<std::vector<store::PropRecord>> if_props(const std::string& n) override {
-    return s_.if_props(n);
-  }
-  Result<std::vector<store::PropRecord>> addr_props(const std::string& n) override {
-    return s_.addr_props(n);
-  }
-  Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
-  Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
-  Status apply(const store::Batch& b) override {
-    if (fail) return Status(Errc::NoBufs, "disk full");
-    return s_.apply(b);
-  }
-
- private:
-  store::Store& s_;
-};
+using PropsFaultyStore = FaultyStore;
 
 class PropsTest : public ::testing::Test {
  protected:

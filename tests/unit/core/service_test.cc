@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/faulty_store.h"
 #include "core/show.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
@@ -240,27 +241,6 @@ TEST_F(ServiceTest, EnableIfAfterRebootSkipsFailures) {
   EXPECT_EQ(m2.find_addr("veth0/b")->flags, kPersist);
 }
 
-// Store wrapper whose apply() fails on demand.
-class FaultyStore : public store::Store {
- public:
-  explicit FaultyStore(store::Store& s) : s_(s) {}
-  bool fail = false;
-  Result<std::vector<store::IfRecord>> interfaces() override { return s_.interfaces(); }
-  Result<std::optional<store::IfRecord>> interface(const std::string& n) override { return s_.interface(n); }
-  Result<std::vector<store::AddrRecord>> addrs(const std::string& n) override { return s_.addrs(n); }
-  Result<std::optional<store::AddrRecord>> addr(const std::string& n) override { return s_.addr(n); }
-  Result<std::vector<store::PropRecord>> proto_props() override { return s_.proto_props(); }
-  Result<std::vector<store::PropRecord>> if_props(const std::string& n) override { return s_.if_props(n); }
-  Result<std::vector<store::PropRecord>> addr_props(const std::string& n) override { return s_.addr_props(n); }
-  Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
-  Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
-  Status apply(const store::Batch& b) override {
-    if (fail) return Status(Errc::NoBufs, "disk full");
-    return s_.apply(b);
-  }
- private:
-  store::Store& s_;
-};
 
 TEST_F(ServiceTest, StoreFailureUndoesKernelAndMap) {
   FaultyStore fs(*store_);
