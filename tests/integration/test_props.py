@@ -107,6 +107,112 @@ def test_interface_and_address_properties():
         check("NOARP" not in e.link("veth0")["flags"], "arp reset")
 
 
+# Every other protocol property: (proto, prop, value, [(sysctl, expected)])
+# checked in the kernel after the set, after a daemon restart and after a
+# simulated reboot (fresh namespace: only ipmgmtd's re-apply can restore it).
+PROTO_TABLE = [
+    ("ipv4", "hostmodel", "strong", [("net/ipv4/conf/all/rp_filter", "1"),
+                                    ("net/ipv4/conf/all/arp_ignore", "1"),
+                                    ("net/ipv4/conf/all/arp_announce", "2")]),
+    ("ipv6", "forwarding", "on", [("net/ipv6/conf/all/forwarding", "1")]),
+    ("tcp", "sack", "never", [("net/ipv4/tcp_sack", "0")]),
+    ("tcp", "congestion_control", "reno", [("net/ipv4/tcp_congestion_control", "reno")]),
+    ("tcp", "smallest_nonpriv_port", "2000", [("net/ipv4/ip_unprivileged_port_start", "2000")]),
+    ("udp", "largest_anon_port", "50000", [("net/ipv4/ip_local_port_range", "32768 50000")]),
+    ("tcp", "send_buf", "32768", [("net/ipv4/tcp_wmem", "4096 32768 4194304")]),
+    ("tcp", "recv_buf", "262144", [("net/ipv4/tcp_rmem", None)]),
+]
+
+
+# net/core/{r,w}mem_{max,default} belong to the initial network namespace:
+# Linux refuses writes from any other, even by root. Inside a test namespace
+# these properties must fail clearly and change nothing.
+GLOBAL_ONLY = [("tcp", "max_buf", "8388608"), ("udp", "send_buf", "300000"),
+               ("icmp", "recv_buf", "300000")]
+
+
+def test_global_only_properties_refused_in_a_namespace():
+    with Env() as e:
+        e.start_daemon()
+        before = [sysctl(e, "net/core/" + f) for f in
+                  ("rmem_max", "wmem_max", "wmem_default", "rmem_default")]
+        for proto, prop, value in GLOBAL_ONLY:
+            e.ipadm_fail(["set-prop", "-p", "%s=%s" % (prop, value), proto],
+                         "Permission denied")
+            eq(prop_row(e, "show-prop", "-p", prop, proto)["persistent"], "",
+               "%s %s not persisted" % (proto, prop))
+        after = [sysctl(e, "net/core/" + f) for f in
+                 ("rmem_max", "wmem_max", "wmem_default", "rmem_default")]
+        eq(after, before, "net/core unchanged")
+
+
+def norm(v):
+    return " ".join(v.split())
+
+
+def check_proto_table(e, when):
+    for proto, prop, value, checks in PROTO_TABLE:
+        for path, want in checks:
+            got = norm(sysctl(e, path))
+            if want is None:
+                check(value in got.split(), "%s %s %s: %s = %r" % (when, proto, prop, path, got))
+            else:
+                eq(got, want, "%s: %s %s -> %s" % (when, proto, prop, path))
+        row = prop_row(e, "show-prop", "-p", prop, proto)
+        eq(row["persistent"], value, "%s: PERSISTENT of %s %s" % (when, proto, prop))
+
+
+def test_every_protocol_property_persists():
+    with Env() as e:
+        e.start_daemon()
+        for proto, prop, value, _ in PROTO_TABLE:
+            e.ipadm_ok("set-prop", "-p", "%s=%s" % (prop, value), proto)
+        check_proto_table(e, "after set")
+        e.stop_daemon()
+        e.start_daemon()
+        check_proto_table(e, "after restart")
+        e.reboot()
+        check_proto_table(e, "after reboot")
+
+
+def routes(e, ifname="veth0"):
+    return e.ip_j("route", "show", "dev", ifname) + e.ip_j("-6", "route", "show", "dev", ifname)
+
+
+def test_remaining_if_and_addr_properties():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "198.51.100.10/24", "veth0/b")
+        e.ipadm_ok("set-ifprop", "-p", "metric=7", "-m", "ipv4", "veth0")
+        e.ipadm_ok("set-ifprop", "-p", "exchange_routes=off", "-m", "ipv4", "veth0")
+        e.ipadm_fail(["set-ifprop", "-p", "nud=off", "-m", "ipv6", "veth0"], "not supported")
+        e.ipadm_fail(["set-ifprop", "-p", "usesrc=veth9", "-m", "ipv4", "veth0"], "not supported")
+        e.ipadm_ok("set-addrprop", "-p", "private=on", "veth0/v4")
+        e.ipadm_ok("set-addrprop", "-p", "transmit=off", "veth0/b")
+        e.ipadm_ok("set-addrprop", "-p", "valid_lifetime=3600", "veth0/v4")
+        e.ipadm_fail(["set-addrprop", "-p", "zone=other", "veth0/v4"], "not supported")
+
+        def verify(when):
+            r = [x for x in routes(e) if x.get("dst") == "192.0.2.0/24"]
+            check(r and r[0].get("metric") == 7, "%s: prefix route metric 7: %r" % (when, r))
+            eq(prop_row(e, "show-ifprop", "-p", "exchange_routes", "-m", "ipv4",
+                        "veth0")["current"], "off", when + ": exchange_routes")
+            eq(prop_row(e, "show-addrprop", "-p", "private", "veth0/v4")["current"], "on",
+               when + ": private")
+            a = [x for x in e.addr_info("veth0") if x.get("local") == "198.51.100.10"][0]
+            check(a.get("deprecated") or a.get("preferred_life_time") == 0,
+                  "%s: transmit=off must make the address never a source: %r" % (when, a))
+            v = [x for x in e.addr_info("veth0") if x.get("local") == "192.0.2.10"][0]
+            check(0 < v.get("valid_life_time", 0) <= 3600,
+                  "%s: valid lifetime: %r" % (when, v))
+
+        verify("after set")
+        e.reboot()
+        e.ipadm_ok("enable-if", "-t", "veth0")
+        verify("after reboot")
+
+
 BAD = [
     (["set-prop", "-p", "ttl=300", "ipv4"], "outside the allowed range"),
     (["set-prop", "-p", "ttl=abc", "ipv4"], "Invalid argument"),
@@ -139,4 +245,6 @@ def test_bad_inputs_change_nothing():
 
 if __name__ == "__main__":
     main([test_protocol_properties, test_interface_and_address_properties,
+          test_every_protocol_property_persists, test_global_only_properties_refused_in_a_namespace,
+          test_remaining_if_and_addr_properties,
           test_bad_inputs_change_nothing])
