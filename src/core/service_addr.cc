@@ -297,7 +297,21 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
     persisted = std::move(*r);
   }
   rpc::ShowAddrReply reply;
-  for (auto& row : addr_rows(*view, map_, persisted, f)) *reply.add_addrs() = std::move(row);
+  for (auto& row : addr_rows(*view, map_, persisted, f)) {
+    // The 'p' (private) and 'd' (deprecated) letters come from properties.
+    if (row.managed()) {
+      AddrPropFlags pf = props_.addr_prop_flags(row.aobjname());
+      std::string cur = row.current(), per = row.persistent();
+      if (pf.private_now && cur.size() == 5) cur[2] = 'p';
+      if (per.size() == 3 && row.persistent() != "---") {
+        if (pf.private_persistent) per[1] = 'p';
+        if (pf.deprecated_persistent) per[2] = 'd';
+      }
+      row.set_current(cur);
+      row.set_persistent(per);
+    }
+    *reply.add_addrs() = std::move(row);
+  }
   if (!f.aobjname.empty() && reply.addrs_size() == 0) return Status(Errc::NotFound);
   if (!f.ifname.empty() && reply.addrs_size() == 0 && !view->link(f.ifname) &&
       !map_.find_if(f.ifname))
