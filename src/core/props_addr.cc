@@ -372,6 +372,13 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
   if (want.preferred && *want.preferred > valid)
     return Status(Errc::ERange, "preferred_lifetime must not exceed valid_lifetime (" +
                                     lifetime_text(valid) + ")");
+  // Linux never ages a permanent IPv4 address: a finite, non-zero preferred
+  // lifetime with an infinite valid one would be silently ignored.
+  if (o.family == AF_INET && valid == kInfinite && want.preferred && *want.preferred != 0 &&
+      *want.preferred != kInfinite)
+    return Status(Errc::NotSup, "on IPv4 a finite preferred_lifetime needs a finite "
+                                "valid_lifetime (Linux keeps permanent IPv4 addresses "
+                                "preferred)");
   store::Batch batch;
   if (!req.temporary()) {
     store::PropRecord key{"", o.ifname, o.aobjname, p->name, value};

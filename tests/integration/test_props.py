@@ -213,6 +213,48 @@ def test_remaining_if_and_addr_properties():
         verify("after reboot")
 
 
+def test_beyond_illumos_address_properties():
+    """preferred_lifetime, noprefixroute and the prefix-route metric of an
+    address: in the kernel, after a daemon restart and after a reboot."""
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/a")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "198.51.100.10/24", "veth0/b")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "203.0.113.10/24", "veth0/c")
+        e.ipadm_fail(["set-addrprop", "-p", "preferred_lifetime=1800", "veth0/a"],
+                     "needs a finite valid_lifetime")
+        e.ipadm_ok("set-addrprop", "-p", "valid_lifetime=7200", "veth0/a")
+        e.ipadm_ok("set-addrprop", "-p", "preferred_lifetime=1800", "veth0/a")
+        e.ipadm_ok("set-addrprop", "-p", "noprefixroute=on", "veth0/b")
+        e.ipadm_ok("set-addrprop", "-p", "metric=42", "veth0/c")
+        e.ipadm_ok("set-ifprop", "-p", "forwarding=on", "-m", "ipv4", "veth0")
+
+        def verify(when):
+            a = [x for x in e.addr_info("veth0") if x.get("local") == "192.0.2.10"][0]
+            check(0 < a.get("preferred_life_time", 0) <= 1800,
+                  "%s: preferred lifetime %r" % (when, a))
+            dsts = {r.get("dst"): r for r in routes(e)}
+            check("198.51.100.0/24" not in dsts, "%s: noprefixroute: %r" % (when, dsts))
+            b = [x for x in e.addr_info("veth0") if x.get("local") == "198.51.100.10"][0]
+            check(b.get("noprefixroute"), "%s: kernel flag noprefixroute: %r" % (when, b))
+            check(dsts.get("203.0.113.0/24", {}).get("metric") == 42,
+                  "%s: metric 42: %r" % (when, dsts.get("203.0.113.0/24")))
+            eq(sysctl(e, "net/ipv4/conf/veth0/forwarding"), "1", when + ": if forwarding")
+            for obj, prop, val in (("veth0/a", "preferred_lifetime", "1800"),
+                                   ("veth0/b", "noprefixroute", "on"),
+                                   ("veth0/c", "metric", "42")):
+                eq(prop_row(e, "show-addrprop", "-p", prop, obj)["persistent"], val,
+                   "%s: PERSISTENT %s %s" % (when, obj, prop))
+
+        verify("after set")
+        e.stop_daemon()
+        e.start_daemon()
+        verify("after restart")
+        e.reboot()
+        e.ipadm_ok("restore")
+        verify("after reboot")
+
+
 BAD = [
     (["set-prop", "-p", "ttl=300", "ipv4"], "outside the allowed range"),
     (["set-prop", "-p", "ttl=abc", "ipv4"], "Invalid argument"),
@@ -246,5 +288,5 @@ def test_bad_inputs_change_nothing():
 if __name__ == "__main__":
     main([test_protocol_properties, test_interface_and_address_properties,
           test_every_protocol_property_persists, test_global_only_properties_refused_in_a_namespace,
-          test_remaining_if_and_addr_properties,
+          test_remaining_if_and_addr_properties, test_beyond_illumos_address_properties,
           test_bad_inputs_change_nothing])

@@ -93,9 +93,13 @@ TEST_F(PropsAddrTest, Lifetimes) {
   EXPECT_EQ(seta("veth0/v4", "valid_lifetime", "0").code(), Errc::ERange);
   EXPECT_EQ(seta("veth0/v4", "valid_lifetime", "soon").code(), Errc::InvalidArg);
   EXPECT_EQ(kaddr("192.0.2.10")->valid_lft, 3600u);
+  // Linux never ages a permanent IPv4 address: a finite preferred lifetime
+  // with an infinite valid one is refused rather than silently ignored.
+  EXPECT_EQ(seta("veth0/v4", "valid_lifetime", "infinite").code(), Errc::NotSup);
+  EXPECT_EQ(kaddr("192.0.2.10")->valid_lft, 3600u);
+  ASSERT_TRUE(reseta("veth0/v4", "preferred_lifetime").is_ok());
   ASSERT_TRUE(seta("veth0/v4", "valid_lifetime", "infinite").is_ok());
   EXPECT_EQ(kaddr("192.0.2.10")->valid_lft, 0xffffffffu);
-  EXPECT_EQ(kaddr("192.0.2.10")->preferred_lft, 1800u);
   // Deprecation wins over a preferred lifetime.
   ASSERT_TRUE(seta("veth0/v4", "deprecated", "on").is_ok());
   EXPECT_EQ(kaddr("192.0.2.10")->preferred_lft, 0u);
