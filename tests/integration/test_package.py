@@ -21,6 +21,9 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import pid_alive, proc_cmdlines  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IPADM = os.path.abspath(os.environ.get("IPADM_BIN") or os.path.join(REPO, "build", "ipadm"))
 BUILD = os.path.dirname(IPADM)
@@ -77,31 +80,11 @@ def skip(msg):
 
 def pids_of(binary, root):
     """PIDs (not zombies) whose argv[0] is binary and whose argv names root."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % d, "rb") as f:
-                argv = [x.decode(errors="replace") for x in f.read().split(b"\0") if x]
-            with open("/proc/%s/stat" % d) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        if stat[stat.rfind(")") + 2:].split()[0] == "Z":
-            continue
-        if argv and argv[0] == binary and root in argv:
-            out.append(int(d))
-    return out
+    return [pid for pid, argv in proc_cmdlines().items()
+            if argv and argv[0] == binary and root in argv]
 
 
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            stat = f.read()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
+alive = pid_alive
 
 
 def status_fields(pid):

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/faulty_store.h"
+#include "core/requests.h"
 
 #include <memory>
 #include <optional>
@@ -137,21 +138,11 @@ class PropsTest : public ::testing::Test {
   std::string sysctl(const std::string& path) { return kernel_.sysctl(path).value_or("<none>"); }
 
   Status create_if(const std::string& n, bool tmp = false) {
-    rpc::CreateIfReq r;
-    r.set_ifname(n);
-    r.set_temporary(tmp);
-    return svc_->create_if(r);
+    return svc_->create_if(if_req(n, tmp));
   }
   Status create_addr(const std::string& name, const std::string& local, bool tmp = false,
                      const std::string& remote = "", bool down = false) {
-    rpc::CreateAddrReq r;
-    r.set_aobjname(name);
-    r.set_type("static");
-    r.set_local(local);
-    r.set_remote(remote);
-    r.set_temporary(tmp);
-    r.set_down(down);
-    return svc_->create_addr(r);
+    return svc_->create_addr(static_addr_req(name, local, tmp, remote, down));
   }
   const netlink::Addr* kaddr(const char* a) {
     return kernel_.find_addr(idx_, *IpAddr::parse(a));

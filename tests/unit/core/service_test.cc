@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/faulty_store.h"
+#include "core/requests.h"
 #include "core/show.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
@@ -35,21 +36,11 @@ class ServiceTest : public ::testing::Test {
   }
 
   Status create_if(const std::string& n, bool tmp = false) {
-    rpc::CreateIfReq r;
-    r.set_ifname(n);
-    r.set_temporary(tmp);
-    return svc_->create_if(r);
+    return svc_->create_if(if_req(n, tmp));
   }
   Status create_addr(const std::string& name, const std::string& local, bool tmp = false,
                      const std::string& remote = "", bool down = false) {
-    rpc::CreateAddrReq r;
-    r.set_aobjname(name);
-    r.set_type("static");
-    r.set_local(local);
-    r.set_remote(remote);
-    r.set_temporary(tmp);
-    r.set_down(down);
-    return svc_->create_addr(r);
+    return svc_->create_addr(static_addr_req(name, local, tmp, remote, down));
   }
   std::vector<rpc::AddrInfo> rows(const std::string& aobj = "") {
     rpc::ShowAddrReq q;
