@@ -12,6 +12,8 @@
 #                       `chrt -f 20`, so that other load on the machine does
 #                       not preempt them (default 1; 0 = normal scheduling)
 #   NETWORKD=1          include systemd-networkd rows (0 = skip)
+#   NODAD_REF=1         for IPv6, also the floor with IFA_F_NODAD (reference
+#                       row, not the one ratios are taken against; 0 = skip)
 #   PEERS=/work/shared/bench/peers   nlbench.c and networkd-env.sh
 #   OUT=DIR             keep raw.tsv and logs here (default: temp dir, printed)
 #
@@ -24,7 +26,9 @@
 #                   `ipadm -R ROOT restore` until it exits 0.
 #   nlbench down+up the kernel floor: pipelined RTM_NEWADDR (ACK each, 256
 #                   per sendmsg) on the down veth0, then `ip link set veth0
-#                   up`; time = both processes.
+#                   up`; time = both processes. For IPv6 the floor's veth0
+#                   first gets `addrgenmode none` (untimed), as ipadm plumbs
+#                   it (ipadm's own call is timed).
 #   ip -batch       one batch file: N `address add` lines, then
 #                   `link set dev veth0 up`, on the down veth0.
 #   networkd        systemd-networkd standalone (peers/networkd-env.sh),
@@ -33,8 +37,10 @@
 #                   networkd accepts at most 8192 Address= lines per file, so
 #                   N > 8192 is run with 8192 (labelled), and then the
 #                   floor is also measured at 8192 for its ratio.
-# Addresses: IPv4 10.100.0.0 + i /32; IPv6 2001:db8::1 + i /128 (nlbench
-# and ip -batch use nodad; ipadm does not set IFA_F_NODAD, see BENCHMARKS.md).
+# Addresses: IPv4 10.100.0.0 + i /32; IPv6 2001:db8::1 + i /128. No row sets
+# IFA_F_NODAD (ipadm does not, so the floor and ip -batch do not either; the
+# floor's nlbench is a copy of nlbench.c with the flag cleared), except the
+# IPv6 reference row "nlbench down+up nodad" (NODAD_REF=1).
 # Every row is checked with an RTM_GETADDR count on veth0 (exactly N of the
 # family, and for ipadm exactly N in total); a failed check marks the row
 # ok=0. Timing is read inside the namespace (bash $EPOCHREALTIME), so
@@ -55,6 +61,7 @@ FAMS=${FAMS:-4}
 REPS=${REPS:-3}
 BENCH_RT=${BENCH_RT:-1}
 NETWORKD=${NETWORKD:-1}
+NODAD_REF=${NODAD_REF:-1}
 ND=/lib/systemd/systemd-networkd
 RT=()
 [ "$BENCH_RT" = 1 ] && RT=(chrt -f 20)
@@ -71,6 +78,15 @@ printf 'tool\tfam\tn\trep\tseconds\tok\tnote\n' >"$RAW"
 
 NLBENCH=$WORK/nlbench
 gcc -O2 -Wall -o "$NLBENCH" "$PEERS/nlbench.c" || { echo "restore.sh: cannot build nlbench" >&2; exit 1; }
+# The v6 floor must ask the kernel for the same work as ipadm, which does not
+# set IFA_F_NODAD (its addresses are tentative and DAD runs after link-up).
+# nlbench hard-codes IFA_F_NODAD for v6, so the floor is built from a copy
+# with the flag cleared; the original (nodad) is kept as a reference row.
+NLBENCH_DAD=$WORK/nlbench-dad
+sed -e 's/uint32_t fl = IFA_F_NODAD;/uint32_t fl = 0;/' -e 's/ifa->ifa_flags = IFA_F_NODAD;/ifa->ifa_flags = 0;/' \
+  "$PEERS/nlbench.c" >"$WORK/nlbench-dad.c"
+[ "$(grep -c '= IFA_F_NODAD;' "$WORK/nlbench-dad.c")" = 0 ] || { echo "restore.sh: cannot derive nlbench-dad" >&2; exit 1; }
+gcc -O2 -Wall -o "$NLBENCH_DAD" "$WORK/nlbench-dad.c" || { echo "restore.sh: cannot build nlbench-dad" >&2; exit 1; }
 
 NS_LIST=()
 PIDS=()
@@ -194,23 +210,27 @@ bench_ipadm() {  # fam n rep
   ns_gone "$NSN"
 }
 
-bench_floor() {  # fam n rep
-  local fam=$1 n=$2 rep=$3 s1 rc1 s2 rc2 c ok
+bench_floor() {  # fam n rep [nodad]
+  local fam=$1 n=$2 rep=$3 s1 rc1 s2 rc2 c ok bin=$NLBENCH_DAD label="nlbench down+up (floor)"
+  if [ "${4:-}" = nodad ]; then bin=$NLBENCH; label="nlbench down+up nodad (reference)"; fi
   ns_new
-  read -r s1 rc1 < <(timed "$NSN" "$OUT/logs/nlbench.log" "$NLBENCH" add veth0 "$fam" "$n" -m ack -b 256)
+  # as ipadm plumbs it: no kernel-generated link-local address at link-up
+  # (ipadm's own sysctl and RTM_SETLINK for this are inside its timing)
+  [ "$fam" = 6 ] && ip -n "$NSN" link set veth0 addrgenmode none
+  read -r s1 rc1 < <(timed "$NSN" "$OUT/logs/nlbench.log" "$bin" add veth0 "$fam" "$n" -m ack -b 256)
   read -r s2 rc2 < <(timed "$NSN" "$OUT/logs/nlbench.log" ip link set veth0 up)
   c=$(count "$NSN" "$fam")
   [ "$fam" = 6 ] || true
   ok=0; [ "$rc1$rc2" = 00 ] && [ "$c" -ge "$n" ] && [ "$(ip -n "$NSN" -o -"$fam" addr show dev veth0 scope global | wc -l)" = "$n" ] && ok=1
-  record "nlbench down+up (floor)" "$fam" "$n" "$rep" "$(add_s "$s1" "$s2")" "$ok" "add=${s1}s linkup=${s2}s count_fam=$c"
+  record "$label" "$fam" "$n" "$rep" "$(add_s "$s1" "$s2")" "$ok" "add=${s1}s linkup=${s2}s count_fam=$c"
   ns_gone "$NSN"
 }
 
 bench_batch() {  # fam n rep
   local fam=$1 n=$2 rep=$3 s rc c ok bf=$WORK/batch-$1-$2
   if [ ! -s "$bf" ]; then
-    { gen_addrs "$fam" "$n" | awk -v p="$(plen "$fam")" -v x="$([ "$fam" = 6 ] && echo ' nodad')" \
-        '{print "address add " $1 "/" p " dev veth0" x}'
+    { gen_addrs "$fam" "$n" | awk -v p="$(plen "$fam")" \
+        '{print "address add " $1 "/" p " dev veth0"}'
       echo "link set dev veth0 up"; } >"$bf"
   fi
   ns_new
@@ -291,6 +311,7 @@ for fam in $FAMS; do
       bench_floor "$fam" "$n" "$rep"
       bench_ipadm "$fam" "$n" "$rep"
       bench_batch "$fam" "$n" "$rep"
+      [ "$fam" = 6 ] && [ "$NODAD_REF" = 1 ] && bench_floor "$fam" "$n" "$rep" nodad
       if [ "$NETWORKD" = 1 ] && [ -x "$ND" ]; then
         bench_networkd "$fam" "$n" "$rep"
         # networkd stops at 8192: give it a floor of its own size

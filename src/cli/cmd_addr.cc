@@ -105,11 +105,14 @@ int cmd_create_addr(Ctx& ctx, int argc, char** argv) {
     req.set_down(args->has('d'));
     req.set_local(addr->local);
     req.set_remote(addr->remote);
-  } else if (int rc = check_dynamic_opts(ctx, *args); rc >= 0) {
-    return rc;
+  } else {
+    if (int rc = check_dynamic_opts(ctx, *args); rc >= 0) return rc;
+    if (args->has('w')) req.set_wait(args->value('w'));
+    req.set_primary(args->has('1'));
+    if (args->has('h')) req.set_reqhost(args->value('h'));
+    if (args->has('i')) req.set_interface_id(args->value('i'));
+    if (args->has('p')) req.set_policy(args->value('p'));
   }
-  // FIXME: CreateAddrReq has no fields for -w, -1, -h, -i and -p yet; they
-  // are validated above and the daemon applies its defaults.
   return ctx.report(ctx.backend().create_addr(req), kCreateCtx);
 }
 

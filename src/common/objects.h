@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/ipaddr.h"
 #include "common/names.h"
@@ -38,6 +39,11 @@ struct AddrObj {
   std::string local_text;         // as typed (persisted form)
   std::string remote_text;
   bool explicit_prefix = false;   // prefix length given by the user
+  // dhcp/addrconf: the persisted type-specific data (common/addr_extra.h).
+  std::string extra;
+  // dhcp: the lease in the kernel is local/prefixlen (zero while there is
+  // none); routers are the default routes the daemon added for it.
+  std::vector<IpAddr> routers;
 };
 
 }  // namespace ipadm

@@ -70,14 +70,38 @@ Status AddrObjMap::put_addr(const AddrObj& o) {
 }
 
 Status AddrObjMap::put_addrs(const std::vector<AddrObj>& objs) {
-  if (mirror_) IPADM_TRY(mirror_->put_addrs(objs));
-  for (auto& o : objs) {
-    auto it = addrs_.find(o.aobjname);
-    if (it != addrs_.end()) index_erase_(it->second);
-    addrs_[o.aobjname] = o;
-    index_insert_(o);
-  }
+  IPADM_TRY(mirror_addrs(objs));
+  commit_addrs(objs);
   return Status::ok();
+}
+
+Status AddrObjMap::mirror_addrs(const std::vector<AddrObj>& objs) {
+  return mirror_ ? mirror_->put_addrs(objs) : Status::ok();
+}
+
+void AddrObjMap::commit_addrs(const std::vector<AddrObj>& objs) {
+  for (auto& o : objs) {  // one search per object (boot restore: thousands)
+    auto it = addrs_.lower_bound(o.aobjname);
+    if (it != addrs_.end() && it->first == o.aobjname) {
+      index_erase_(it->second);
+      it->second = o;
+    } else {
+      it = addrs_.emplace_hint(it, o.aobjname, o);
+    }
+    index_insert_(it->second);
+  }
+}
+
+Status AddrObjMap::unmirror_addrs(const std::vector<AddrObj>& objs) {
+  if (!mirror_) return Status::ok();
+  std::vector<AddrObj> known;
+  Status first = Status::ok();
+  for (auto& o : objs) {
+    if (const AddrObj* m = find_addr(o.aobjname)) known.push_back(*m);
+    else if (Status s = mirror_->del_addr(o.aobjname); !s && first) first = s;
+  }
+  if (Status s = mirror_->put_addrs(known); !s && first) first = s;
+  return first;
 }
 
 Status AddrObjMap::erase_addr(const std::string& aobjname) {

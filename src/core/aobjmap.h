@@ -43,6 +43,17 @@ class AddrObjMap {
   Status put_addrs(const std::vector<AddrObj>& objs);
   Status erase_addr(const std::string& aobjname);
 
+  // put_addrs in two steps, so that the mirror can be written on another
+  // thread while the caller does other work (enable-if, boot restore).
+  // mirror_addrs writes only the mirror rows (one transaction); it touches
+  // no member but the mirror, so it may run while the caller does anything
+  // that does not use this map. commit_addrs then puts the same objects in
+  // memory; unmirror_addrs instead gives up: it puts their mirror rows back
+  // to what memory holds (rewritten, or deleted when memory has none).
+  Status mirror_addrs(const std::vector<AddrObj>& objs);
+  void commit_addrs(const std::vector<AddrObj>& objs);
+  Status unmirror_addrs(const std::vector<AddrObj>& objs);
+
  private:
   using KernelKey = std::tuple<std::string, IpAddr, int>;
   static KernelKey key_of(const AddrObj& o) { return {o.ifname, o.local, o.prefixlen}; }

@@ -43,4 +43,35 @@ Result<rpc::ShowPropReply> PropService::show(const rpc::ShowPropReq& req) {
   return reply;
 }
 
+// ---- PrefetchScope ----
+
+void PropService::prefetch_begin_() {
+  if (prefetch_depth_++ > 0) return;
+  auto all = store_.all_props();
+  if (!all) return;  // no prefetch: every read goes to the store
+  Prefetched p;
+  for (auto& r : *all) {  // all_props is in store order, as each per-object query
+    if (!r.aobjname.empty()) p.addrs[r.aobjname].push_back(std::move(r));
+    else if (!r.ifname.empty()) p.ifs[r.ifname].push_back(std::move(r));
+  }
+  prefetched_ = std::move(p);
+}
+
+void PropService::prefetch_end_() {
+  if (--prefetch_depth_ == 0) prefetched_.reset();
+}
+
+Result<std::vector<store::PropRecord>> PropService::persisted_if_props_(const std::string& ifname) {
+  if (!prefetched_) return store_.if_props(ifname);
+  auto it = prefetched_->ifs.find(ifname);
+  return it == prefetched_->ifs.end() ? std::vector<store::PropRecord>{} : it->second;
+}
+
+Result<std::vector<store::PropRecord>> PropService::persisted_addr_props_(
+    const std::string& aobjname) {
+  if (!prefetched_) return store_.addr_props(aobjname);
+  auto it = prefetched_->addrs.find(aobjname);
+  return it == prefetched_->addrs.end() ? std::vector<store::PropRecord>{} : it->second;
+}
+
 }  // namespace ipadm::core

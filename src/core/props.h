@@ -92,10 +92,39 @@ class PropService {
   void forget_if(const std::string& ifname);
   void forget_addr(const std::string& aobjname);
 
+  // reqhost of a DHCP object: the active value ("" = none), and the value
+  // given at create-addr (-h).
+  std::string reqhost(const std::string& aobjname);
+  void remember_reqhost(const std::string& aobjname, const std::string& host);
+
   // For show-addr's flag letters.
   AddrPropFlags addr_prop_flags(const std::string& aobjname);
 
+  // enable-if / boot restore: while a PrefetchScope lives, the persisted
+  // interface and address properties that decorate_addr_request reads come
+  // from one read of the props table, not from several store queries per
+  // address (each one a SQLite read transaction: lock, unlock, fstat).
+  // Scopes nest; the outermost one reads. REQUIRES: the service lock, and no
+  // property written to the store while a scope lives.
+  class PrefetchScope {
+   public:
+    explicit PrefetchScope(PropService& p) : p_(p) { p_.prefetch_begin_(); }
+    ~PrefetchScope() { p_.prefetch_end_(); }
+    PrefetchScope(const PrefetchScope&) = delete;
+    PrefetchScope& operator=(const PrefetchScope&) = delete;
+
+   private:
+    PropService& p_;
+  };
+
  private:
+  void prefetch_begin_();
+  void prefetch_end_();
+  // The persisted properties of an interface (aobjname empty) or of an
+  // address: from the prefetch when one is active, else from the store.
+  Result<std::vector<store::PropRecord>> persisted_if_props_(const std::string& ifname);
+  Result<std::vector<store::PropRecord>> persisted_addr_props_(const std::string& aobjname);
+
   struct KindOps;  // handlers of one object_kind (props.cc)
   static const KindOps* kind_ops_(const std::string& kind);
 
@@ -168,6 +197,14 @@ class PropService {
     std::string value;
   };
   std::map<std::pair<std::string, std::string>, AddrValue> addr_values_;
+
+  // PrefetchScope: the props table by interface (interface properties) and
+  // by address object; absent when no scope lives or the read failed.
+  struct Prefetched {
+    std::map<std::string, std::vector<store::PropRecord>> ifs, addrs;
+  };
+  std::optional<Prefetched> prefetched_;
+  int prefetch_depth_ = 0;
   // The IPv4 (link) MTU of an interface before ipadm first changed it.
   std::map<std::string, uint32_t> base_mtu_;
 };

@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "core/props.h"
+#include "common/addr_extra.h"
 #include "core/props_impl.h"
 #include "core/service.h"  // to_request
 
@@ -55,6 +56,10 @@ Result<std::string> check_zone(const AddrObj&, std::string_view v) {
                               "an address belongs to its link's network namespace");
 }
 Result<std::string> check_none(const AddrObj&, std::string_view v) { return std::string(v); }
+Result<std::string> check_reqhost(const AddrObj&, std::string_view v) {
+  if (!dhcp_hostname_valid(v)) return Status(Errc::InvalidArg, "invalid host name '" + std::string(v) + "'");
+  return std::string(v == " " ? "" : v);
+}
 
 // ---- def: the default ----
 std::string def_on(const AddrObj&) { return "on"; }
@@ -85,6 +90,11 @@ std::string cur_prefixlen(const AddrObj& o, Ka, const AddrWant&) {
   return o.remote ? "" : std::to_string(o.prefixlen);
 }
 std::string cur_off(const AddrObj&, Ka, const AddrWant&) { return "off"; }
+std::string cur_primary(const AddrObj& o, Ka, const AddrWant&) {
+  if (o.atype != AddrType::Dhcp) return "off";
+  auto c = parse_dhcp(o.extra);
+  return onoff(c && c->primary);
+}
 std::string cur_empty(const AddrObj&, Ka, const AddrWant&) { return ""; }
 std::string cur_transmit(const AddrObj&, Ka, const AddrWant& w) { return onoff(w.transmit); }
 std::string cur_zone(const AddrObj&, Ka, const AddrWant&) { return "global"; }
@@ -111,9 +121,9 @@ const AddrProp kAddrProps[] = {
     {"deprecated", "rw", AKind::kWant, check_onoff, def_off, cur_deprecated, "on,off"},
     {"prefixlen", "rw", AKind::kPrefixlen, check_prefixlen, def_prefixlen, cur_prefixlen,
      nullptr},
-    {"primary", "r-", AKind::kDhcpOnly, check_none, def_off, cur_off, ""},
+    {"primary", "r-", AKind::kDhcpOnly, check_none, def_off, cur_primary, ""},
     {"private", "rw", AKind::kMeta, check_onoff, def_off, nullptr, "on,off"},
-    {"reqhost", "rw", AKind::kDhcpOnly, check_none, def_empty, cur_empty, ""},
+    {"reqhost", "rw", AKind::kDhcpMeta, check_reqhost, def_empty, nullptr, ""},
     {"transmit", "rw", AKind::kWant, check_onoff, def_on, cur_transmit, "on,off"},
     {"zone", "rw", AKind::kZone, check_zone, def_global, cur_zone, "global"},
     {"metric", "rw", AKind::kWant, check_metric, def_zero, cur_metric, "0-4294967295"},
@@ -160,7 +170,7 @@ void props::want_to_request(const AddrWant& w, netlink::AddrRequest* req) {
 
 std::optional<std::string> PropService::addr_persisted_(const std::string& aobjname,
                                                         const char* name) {
-  auto recs = store_.addr_props(aobjname);
+  auto recs = persisted_addr_props_(aobjname);
   if (!recs) return std::nullopt;
   if (const store::PropRecord* r = find_record(*recs, name)) return r->value;
   return std::nullopt;
@@ -169,7 +179,8 @@ std::optional<std::string> PropService::addr_persisted_(const std::string& aobjn
 std::optional<std::string> PropService::addr_active_(const AddrObj& o, const char* name) {
   auto it = addr_values_.find({o.aobjname, name});
   if (it != addr_values_.end()) {
-    if (it->second.local == o.local)  // "" = reset: the default, not the store's
+    // A DHCP object's address follows its lease: the name is the key.
+    if (it->second.local == o.local || o.atype == AddrType::Dhcp)  // "" = reset: the default
       return it->second.value.empty() ? std::nullopt : std::optional(it->second.value);
     addr_values_.erase(it);  // left over from an object of the same name
   }
@@ -342,8 +353,10 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
   if (!req.temporary() && !(o.flags & kPersist)) return Errc::TemporaryObj;
   if (p->kind == AKind::kReadOnly)
     return Status(Errc::NotSup, std::string(p->name) + " is read-only");
-  if (p->kind == AKind::kDhcpOnly)
+  if ((p->kind == AKind::kDhcpOnly || p->kind == AKind::kDhcpMeta) && o.atype != AddrType::Dhcp)
     return Status(Errc::NotSup, std::string(p->name) + " applies to DHCP addresses only");
+  if (p->kind == AKind::kDhcpOnly)
+    return Status(Errc::NotSup, std::string(p->name) + " is read-only");
   std::string value;
   if (req.reset()) {
     value = p->def(o);
@@ -362,7 +375,8 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
                                   "outside ipadm");
     return Status::ok();  // "global" is what every address already has
   }
-  if (o.atype == AddrType::Dhcp && p->kind != AKind::kMeta)
+  const bool meta = p->kind == AKind::kMeta || p->kind == AKind::kDhcpMeta;
+  if (o.atype == AddrType::Dhcp && !meta)
     return Status(Errc::NotSup, std::string(p->name) + " of a DHCP address");
 
   // The active value ("" after a reset: the default, whatever the store has).
@@ -386,7 +400,7 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
     else batch.add(store::PutProp{key});
   }
   // A down address is not in the kernel: it gets the value when it comes up.
-  const bool in_kernel = p->kind != AKind::kMeta && o.up;
+  const bool in_kernel = !meta && o.up;
   const AddrWant old_want = addr_want_(o);
   if (in_kernel) IPADM_TRY(addr_rewrite_(o, old_want, want, p->kind == AKind::kReadd));
   auto key = std::make_pair(o.aobjname, std::string(p->name));
@@ -402,6 +416,16 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
     }
   }
   return Status::ok();
+}
+
+std::string PropService::reqhost(const std::string& aobjname) {
+  const AddrObj* o = map_.find_addr(aobjname);
+  return o ? addr_active_(*o, "reqhost").value_or("") : "";
+}
+
+void PropService::remember_reqhost(const std::string& aobjname, const std::string& host) {
+  const AddrObj* o = map_.find_addr(aobjname);
+  if (o) addr_values_[{aobjname, "reqhost"}] = AddrValue{o->local, host};
 }
 
 void PropService::forget_addr(const std::string& aobjname) {

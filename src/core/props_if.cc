@@ -165,7 +165,7 @@ std::optional<std::string> PropService::if_active_(const std::string& ifname, ui
   auto it = if_values_.find({ifname, fam, name});
   if (it != if_values_.end())  // "" = reset: the default, whatever the store has
     return it->second.empty() ? std::nullopt : std::optional(it->second);
-  auto recs = store_.if_props(ifname);
+  auto recs = persisted_if_props_(ifname);
   if (!recs) return std::nullopt;
   if (const store::PropRecord* r = find_rec(*recs, fam, name)) return r->value;
   return std::nullopt;

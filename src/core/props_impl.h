@@ -205,7 +205,8 @@ enum class AKind {
   kMeta,       // kept by ipadm only
   kPrefixlen,  // the object's prefix length (map, store AddrRecord)
   kZone,       // only the current network namespace
-  kDhcpOnly,   // not for static addresses
+  kDhcpOnly,   // DHCP only, read-only (primary)
+  kDhcpMeta,   // DHCP only, kept by ipadm (reqhost)
 };
 
 struct AddrProp {

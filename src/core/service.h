@@ -11,6 +11,7 @@
 // serializes them (the Kernel and Store implementations are not thread-safe).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "core/aobjmap.h"
 #include "core/delegation.h"
 #include "core/props.h"
+#include "dhcp/agent.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "store/store.h"
@@ -95,6 +97,17 @@ class Service {
   Status enable_addr(const rpc::AddrObjReq& req);
   Status refresh_addr(const rpc::AddrObjReq& req);
 
+  // ---- DHCP (service_dhcp.cc) ----
+  // The agent that runs the DHCP clients; unset: create-addr -T dhcp fails
+  // with DhcpStartError. Set before serving requests.
+  void set_dhcp_agent(dhcp::Agent* agent) { dhcp_ = agent; }
+  // The agent's sink: applies, replaces or removes a lease in the kernel
+  // and the map. Takes the service lock.
+  void on_dhcp_event(const dhcp::Event& ev);
+  // Start-up, after privileges are dropped: restarts the clients of the
+  // active dhcp objects, asking for the lease the kernel still holds.
+  void resume_dhcp();
+
  private:
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
@@ -104,6 +117,7 @@ class Service {
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
+  Result<bool> plumb_ipv6_locked_(const std::string& ifname, int ifindex);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
                                        const std::string& local_text,
                                        const std::string& remote_text);
@@ -113,6 +127,7 @@ class Service {
   Status promote_secondaries_locked_(const std::string& ifname);
   Status with_dad_wait_(const std::function<Status()>& locked_body);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
+  Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);
   Status refresh_addr_locked_(const rpc::AddrObjReq& req);
   // A user-typed name of an existing object: valid per the naming rules,
@@ -121,6 +136,32 @@ class Service {
   Result<AddrObj> updown_target_locked_(const rpc::AddrObjReq& req);
   Result<const AddrObj*> enabled_obj_locked_(const std::string& aobjname);
   Status persist_up_locked_(const AddrObj& o, bool up);
+  // dhcp (service_dhcp.cc)
+  Status create_dhcp_(const rpc::CreateAddrReq& req);
+  Result<int> create_dhcp_locked_(const rpc::CreateAddrReq& req);
+  Status start_dhcp_locked_(const AddrObj& o);
+  Status wait_lease_(const std::string& aobjname, int wait);
+  void apply_lease_locked_(AddrObj* o, const dhcp::Lease& lease);
+  void drop_lease_locked_(AddrObj* o);
+  Status delete_dhcp_(const std::string& aobjname, bool release);
+  // addrconf (service_addrconf.cc)
+  Status create_addrconf_locked_(const rpc::CreateAddrReq& req);
+  Result<AddrObj> build_addrconf_locked_(const std::string& aobjname, const std::string& ifname,
+                                         const std::string& extra);
+  Status start_addrconf_locked_(const AddrObj& o, int ifindex, bool add_linklocal);
+  Status stop_addrconf_locked_(const AddrObj& o, int ifindex);
+  // Shared steps of create-addr (service_addr.cc).
+  struct NewAddr {
+    AddrObjName name;
+    bool persist = false;
+    bool plumbed = false;
+    int ifindex = 0;
+  };
+  Result<NewAddr> begin_create_locked_(const rpc::CreateAddrReq& req);
+  Status plumb_for_create_locked_(NewAddr* n, store::Batch* batch);
+  void undo_plumb_locked_(const NewAddr& n);
+  // Builds a live dynamic (dhcp/addrconf) object from its store record.
+  Result<AddrObj> dynamic_from_record_locked_(const store::AddrRecord& r);
 
   netlink::Kernel& kernel_;
   store::Store& store_;
@@ -130,7 +171,9 @@ class Service {
   std::map<std::string, Delegation> delegated_;
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
+  dhcp::Agent* dhcp_ = nullptr;
   std::mutex mu_;
+  std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
 };
 
 // Static address record <-> live object conversions.

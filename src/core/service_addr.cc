@@ -57,6 +57,7 @@ store::AddrRecord to_record(const AddrObj& o, bool persist_up) {
   r.remote = o.remote_text;
   r.prefixlen = o.explicit_prefix ? o.prefixlen : -1;
   r.up = persist_up;
+  r.extra = o.extra;
   return r;
 }
 
@@ -164,64 +165,82 @@ Status Service::addr_from_kernel_locked_(const AddrObj& o, int ifindex) {
 }
 
 Status Service::create_addr(const rpc::CreateAddrReq& req) {
+  if (req.type() == "dhcp") return create_dhcp_(req);
+  if (req.type() == "addrconf") {
+    std::lock_guard lock(mu_);
+    return create_addrconf_locked_(req);
+  }
   return with_dad_wait_([&] { return create_addr_locked_(req); });
+}
+
+// The checks every create-addr shares (spec 2.2): a valid new name, not
+// persistent on a delegated link, an existing link. Changes nothing.
+Result<Service::NewAddr> Service::begin_create_locked_(const rpc::CreateAddrReq& req) {
+  auto name = parse_aobjname(req.aobjname());
+  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
+  const std::string aobjname = name->full();
+  if (map_.find_addr(aobjname)) return Status(Errc::AddrObjExists);
+  auto prev = store_.addr(aobjname);
+  IPADM_TRY(prev);
+  if (prev->has_value()) return Status(Errc::AddrObjExists);
+  NewAddr n{*name, !req.temporary()};
+  if (n.persist && delegated_.count(name->ifname)) return Status(Errc::GzPerm);
+  return n;
+}
+
+// The interface must be enabled: it is plumbed here if it is not known at
+// all (ACTIVE; PutIf added to batch when persistent; undo_plumb_locked_
+// reverts). OpDisableObj if persistent but disabled.
+Status Service::plumb_for_create_locked_(NewAddr* n, store::Batch* batch) {
+  auto idx = ifindex_locked_(n->name.ifname);
+  IPADM_TRY(idx);
+  n->ifindex = *idx;
+  const IfObj* ifo = map_.find_if(n->name.ifname);
+  if (!ifo || !(ifo->flags & kActive)) {
+    auto prec = store_.interface(n->name.ifname);
+    IPADM_TRY(prec);
+    if (prec->has_value()) return Errc::OpDisableObj;
+    return plumb_locked_(n->name.ifname, n->persist, batch, &n->plumbed);
+  }
+  if (n->persist && !(ifo->flags & kPersist)) return Errc::TemporaryObj;
+  return Status::ok();
+}
+
+void Service::undo_plumb_locked_(const NewAddr& n) {
+  if (!n.plumbed) return;
+  unplumb_kernel_locked_(n.name.ifname, true).ignore();
+  map_.erase_if(n.name.ifname).ignore();
 }
 
 Status Service::create_addr_locked_(const rpc::CreateAddrReq& req) {
   if (req.type() != "static")
     return Status(Errc::NotSup, "address type '" + req.type() + "'");
-  auto name = parse_aobjname(req.aobjname());
-  if (!name) return Status(Errc::InvalidArg, "invalid address object name");
-  const std::string aobjname = name->full();
-  if (map_.find_addr(aobjname)) return Errc::AddrObjExists;
-  auto prev = store_.addr(aobjname);
-  IPADM_TRY(prev);
-  if (prev->has_value()) return Errc::AddrObjExists;
+  auto n = begin_create_locked_(req);
+  IPADM_TRY(n);
   if (req.local().empty()) return Status(Errc::BadAddr, "missing local address");
-
-  const bool persist = !req.temporary();
-  if (persist && delegated_.count(name->ifname)) return Errc::GzPerm;
-  auto obj = build_static_locked_(aobjname, name->ifname, req.local(), req.remote());
+  auto obj = build_static_locked_(n->name.full(), n->name.ifname, req.local(), req.remote());
   IPADM_TRY(obj);
-  auto idx = ifindex_locked_(name->ifname);
-  IPADM_TRY(idx);
-
   store::Batch batch;
-  bool plumbed = false;
-  const IfObj* ifo = map_.find_if(name->ifname);
-  if (!ifo || !(ifo->flags & kActive)) {
-    auto prec = store_.interface(name->ifname);
-    IPADM_TRY(prec);
-    if (prec->has_value()) return Errc::OpDisableObj;
-    IPADM_TRY(plumb_locked_(name->ifname, persist, &batch, &plumbed));
-  } else if (persist && !(ifo->flags & kPersist)) {
-    return Errc::TemporaryObj;
-  }
-  auto undo_plumb = [&] {
-    if (plumbed) {
-      unplumb_kernel_locked_(name->ifname, true).ignore();
-      map_.erase_if(name->ifname).ignore();
-    }
-  };
-
-  obj->flags = kActive | (persist ? kPersist : 0);
+  IPADM_TRY(plumb_for_create_locked_(&*n, &batch));
+  const std::string aobjname = n->name.full();
+  obj->flags = kActive | (n->persist ? kPersist : 0);
   obj->up = !req.down();
   if (obj->up) {
-    Status s = addr_to_kernel_locked_(*obj, *idx, true);
+    Status s = addr_to_kernel_locked_(*obj, n->ifindex, true);
     if (!s) {
-      undo_plumb();
+      undo_plumb_locked_(*n);
       return s;
     }
   }
   auto undo_kernel = [&] {
-    if (obj->up) addr_from_kernel_locked_(*obj, *idx).ignore();
-    undo_plumb();
+    if (obj->up) addr_from_kernel_locked_(*obj, n->ifindex).ignore();
+    undo_plumb_locked_(*n);
   };
   if (Status s = map_.put_addr(*obj); !s) {
     undo_kernel();
     return s;
   }
-  if (persist) {
+  if (n->persist) {
     batch.add(store::PutAddr{to_record(*obj, obj->up)});
     if (Status s = store_.apply(batch); !s) {
       map_.erase_addr(aobjname).ignore();
@@ -233,7 +252,22 @@ Status Service::create_addr_locked_(const rpc::CreateAddrReq& req) {
 }
 
 Status Service::delete_addr(const rpc::DeleteAddrReq& req) {
-  std::lock_guard lock(mu_);
+  {
+    std::lock_guard lock(mu_);
+    auto name = aobjname_locked_(req.aobjname());
+    IPADM_TRY(name);
+    const AddrObj* o = map_.find_addr(name->full());
+    auto rec = store_.addr(name->full());
+    IPADM_TRY(rec);
+    bool dhcp = o ? o->atype == AddrType::Dhcp
+                  : rec->has_value() && rec->value().atype == AddrType::Dhcp;
+    if (!dhcp) return delete_addr_locked_(req);
+  }
+  // Outside the lock: a DHCP release waits for the client to exit.
+  return delete_dhcp_(parse_aobjname(req.aobjname())->full(), req.release());
+}
+
+Status Service::delete_addr_locked_(const rpc::DeleteAddrReq& req) {
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
   const std::string aobjname = name->full();
@@ -248,6 +282,9 @@ Status Service::delete_addr(const rpc::DeleteAddrReq& req) {
   if (o) saved = *o;
   bool removed = false;
   int idx = 0;
+  if (saved && (saved->flags & kActive) && saved->atype == AddrType::Addrconf) {
+    if (auto i = ifindex_locked_(saved->ifname)) stop_addrconf_locked_(*saved, *i).ignore();
+  }
   if (saved && (saved->flags & kActive) && saved->up) {
     if (auto i = ifindex_locked_(saved->ifname)) {
       idx = *i;
@@ -343,6 +380,18 @@ Status Service::reconcile_locked_() {
   for (auto& [name, o] : map_.addrs()) {
     if (!(o.flags & kActive) || o.family == 0) continue;
     bool there = in_kernel.count({o.ifname, o.local, o.prefixlen}) > 0;
+    if (o.atype == AddrType::Dhcp) {
+      // "up" is the wanted state; a lease that expired meanwhile is gone.
+      if (o.up && !o.local.is_zero() && !there) {
+        AddrObj f = o;
+        f.local = IpAddr{};
+        f.local.family = AF_INET;
+        f.prefixlen = 0;
+        f.routers.clear();
+        updown.push_back(f);
+      }
+      continue;
+    }
     if (there != o.up) {
       AddrObj f = o;
       f.up = there;

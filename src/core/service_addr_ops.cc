@@ -73,6 +73,11 @@ Status Service::up_addr_locked_(const rpc::AddrObjReq& req) {
   IPADM_TRY(o);
   auto idx = ifindex_locked_(o->ifname);
   IPADM_TRY(idx);
+  if (o->atype == AddrType::Dhcp && o->local.is_zero()) {
+    AddrObj n = *o;  // no lease yet: it goes into the kernel when it comes
+    n.up = true;
+    return map_.put_addr(n);
+  }
   if (o->up) {
     auto f = kernel_flags(kernel_, *o, *idx);
     if (f && (*f & IFA_F_DADFAILED)) return Errc::DadFound;
@@ -101,6 +106,11 @@ Status Service::down_addr(const rpc::AddrObjReq& req) {
   std::lock_guard lock(mu_);
   auto o = updown_target_locked_(req);
   IPADM_TRY(o);
+  if (o->up && o->atype == AddrType::Dhcp && o->local.is_zero()) {
+    AddrObj n = *o;
+    n.up = false;
+    return map_.put_addr(n);
+  }
   if (o->up) {
     auto idx = ifindex_locked_(o->ifname);
     IPADM_TRY(idx);
@@ -132,9 +142,14 @@ Status Service::disable_addr(const rpc::AddrObjReq& req) {
   IPADM_TRY(name);
   auto found = enabled_obj_locked_(name->full());
   IPADM_TRY(found);
-  const AddrObj* o = *found;
-  if (o->up) {
+  AddrObj cur = **found;
+  const AddrObj* o = &cur;
+  if (o->atype == AddrType::Dhcp) {
+    if (dhcp_) dhcp_->stop(o->aobjname, false);
+    drop_lease_locked_(&cur);
+  } else if (o->up) {
     if (auto idx = ifindex_locked_(o->ifname)) {
+      if (o->atype == AddrType::Addrconf) stop_addrconf_locked_(*o, *idx).ignore();
       Status s = addr_from_kernel_locked_(*o, *idx);
       if (!s && s.code() != Errc::NotFound) return s;
     }
@@ -163,8 +178,24 @@ Status Service::enable_addr(const rpc::AddrObjReq& req) {
   IPADM_TRY(rec);
   if (!rec->has_value()) return Errc::NotFound;
   const store::AddrRecord& r = rec->value();
-  auto n = build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
+  const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
+  auto n = dynamic ? dynamic_from_record_locked_(r)
+                   : build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
   IPADM_TRY(n);
+  if (dynamic) {
+    n->flags = kActive | kPersist;
+    auto idx = ifindex_locked_(n->ifname);
+    IPADM_TRY(idx);
+    if (n->atype == AddrType::Addrconf) IPADM_TRY(start_addrconf_locked_(*n, *idx, true));
+    if (Status s = map_.put_addr(*n); !s) {
+      if (n->atype == AddrType::Addrconf) {
+        stop_addrconf_locked_(*n, *idx).ignore();
+        addr_from_kernel_locked_(*n, *idx).ignore();
+      }
+      return s;
+    }
+    return n->atype == AddrType::Dhcp ? start_dhcp_locked_(*n) : Status::ok();
+  }
   if (r.prefixlen > 0) {
     n->prefixlen = r.prefixlen;
     n->explicit_prefix = true;
@@ -191,6 +222,12 @@ Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
   auto found = enabled_obj_locked_(name->full());
   IPADM_TRY(found);
   const AddrObj* o = *found;
+  if (o->atype == AddrType::Dhcp) {
+    if (req.inform()) return Errc::InvalidArg;  // -i is for static addresses
+    // EXTEND; with no client running, START (spec 2.2).
+    if (dhcp_ && dhcp_->running(o->aobjname)) return dhcp_->renew(o->aobjname);
+    return start_dhcp_locked_(*o);
+  }
   if (o->atype != AddrType::Static) return Errc::NotSup;
   if (req.inform())
     return Status(Errc::NotSup, "DHCP INFORM is not available on Linux (docs/linux-mapping.md)");

@@ -3,6 +3,8 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <functional>
+#include <future>
 #include <set>
 
 #include "core/service.h"
@@ -30,23 +32,31 @@ Result<int> Service::ifindex_locked_(const std::string& ifname) {
   return link->ifindex;
 }
 
-// Plumbs IPv4 and IPv6 on ifname: IPv6 enabled without an automatic
-// link-local address (illumos plumbs with "no link-local"), link up.
+// IPv6 on a plumbed interface: enabled, without an automatic link-local
+// address (illumos plumbs with "no link-local") and without router
+// advertisements (in.ndpd is told to leave it alone; an addrconf object turns
+// them on). false if the kernel has no IPv6 on ifname.
+Result<bool> Service::plumb_ipv6_locked_(const std::string& ifname, int ifindex) {
+  if (!kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok()) return false;
+  IPADM_TRY(kernel_.link_set_addr_gen_mode(ifindex, IN6_ADDR_GEN_MODE_NONE));
+  IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "accept_ra"), "0"));
+  IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
+  return true;
+}
+
+// Plumbs IPv4 and IPv6 on ifname (plumb_ipv6_locked_), link up.
 // Records the interface ACTIVE (+PERSIST) in the map; adds PutIf to batch.
 Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
                               bool* created) {
   auto idx = ifindex_locked_(ifname);
   IPADM_TRY(idx);
-  bool has_v6 = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok();
-  if (has_v6) {
-    IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
-    IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
-  }
+  auto has_v6 = plumb_ipv6_locked_(ifname, *idx);
+  IPADM_TRY(has_v6);
   IPADM_TRY(promote_secondaries_locked_(ifname));
   IPADM_TRY(kernel_.link_set_up(*idx, true));
-  IfObj o{ifname, true, has_v6, kActive | (persist ? kPersist : 0)};
+  IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0)};
   IPADM_TRY(map_.put_if(o));
-  if (persist) batch->add(store::PutIf{{ifname, true, has_v6}});
+  if (persist) batch->add(store::PutIf{{ifname, true, *has_v6}});
   *created = true;
   return Status::ok();
 }
@@ -58,15 +68,27 @@ Status Service::unplumb_kernel_locked_(const std::string& ifname, bool restore_g
   auto idx = ifindex_locked_(ifname);
   if (!idx) return Status::ok();  // link already gone: nothing in the kernel
   for (const AddrObj* a : map_.addrs_of(ifname)) {
-    if ((a->flags & kActive) && a->up) {
+    if (!(a->flags & kActive)) continue;
+    if (a->atype == AddrType::Dhcp && dhcp_) dhcp_->stop(a->aobjname, false);
+    if (a->atype == AddrType::Addrconf) stop_addrconf_locked_(*a, *idx).ignore();
+    if (a->atype == AddrType::Dhcp) {
+      AddrObj o = *a;
+      drop_lease_locked_(&o);  // the map entry goes or turns inactive after
+      continue;
+    }
+    if (a->up) {
       Status s = addr_from_kernel_locked_(*a, *idx);
       if (!s && s.code() != Errc::NotFound) return s;
     }
   }
   IPADM_TRY(kernel_.link_set_up(*idx, false));
   if (restore_gen_mode &&
-      kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok())
+      kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok()) {
+    // Back to the kernel's defaults for a link nobody manages.
     kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_EUI64).ignore();
+    auto ra = kernel_.sysctl_get("net/ipv6/conf/default/accept_ra");
+    kernel_.sysctl_set(ipv6_sysctl(ifname, "accept_ra"), ra ? *ra : "1").ignore();
+  }
   return Status::ok();
 }
 
@@ -158,12 +180,11 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   IPADM_TRY(idx);
   auto recs = store_.addrs(ifname);
   IPADM_TRY(recs);
+  PropService::PrefetchScope prefetch(props_);  // one props read, not several per address
 
-  bool has_v6 = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok();
-  if (has_v6) {
-    IPADM_TRY(kernel_.link_set_addr_gen_mode(*idx, IN6_ADDR_GEN_MODE_NONE));
-    IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
-  }
+  auto v6 = plumb_ipv6_locked_(ifname, *idx);
+  IPADM_TRY(v6);
+  const bool has_v6 = *v6;
   IPADM_TRY(promote_secondaries_locked_(ifname));
   {
     std::vector<std::string> prop_failures;
@@ -178,8 +199,16 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     if (report) report->add_failed(aobjname + ": " + s.to_string());
   };
   bool some_failed = false;
+  std::vector<size_t> dhcp_objs;
   for (const auto& r : *recs) {
-    auto o = build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
+    const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
+    auto o = dynamic ? dynamic_from_record_locked_(r)
+                     : build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
+    // addrconf: SLAAC on before its link-local address is in the batch.
+    if (o && r.atype == AddrType::Addrconf) {
+      o->flags = kActive | kPersist;
+      if (Status s = start_addrconf_locked_(*o, *idx, false); !s) o = s;
+    }
     if (!o) {
       some_failed = true;
       note_failure(r.aobjname, o.status());
@@ -191,8 +220,15 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
       stub.local_text = r.local;
       stub.remote_text = r.remote;
       stub.up = r.up;
+      stub.extra = r.extra;
       objs.push_back(stub);
       continue;
+    }
+    if (r.atype == AddrType::Dhcp) {
+      o->flags = kActive | kPersist;
+      dhcp_objs.push_back(objs.size());
+      objs.push_back(std::move(*o));
+      continue;  // its client starts once the link is up
     }
     if (r.prefixlen > 0) {
       o->prefixlen = r.prefixlen;
@@ -207,9 +243,26 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     }
     objs.push_back(std::move(*o));
   }
+  // The objects' map-mirror rows are written on another thread while the
+  // kernel adds the addresses (both cost CPU; see BENCHMARKS.md, Boot
+  // restore). The interface row follows the kernel work, as before: a crash
+  // in between leaves the interface inactive in the mirror, so the next
+  // restore redoes it, and reconcile meanwhile takes objects whose address
+  // is not in the kernel as down. On failure the rows are put back.
+  auto mirrored = std::async(std::launch::async | std::launch::deferred,
+                             [&] { return map_.mirror_addrs(objs); });
   std::vector<Status> results;
-  if (!reqs.empty()) IPADM_TRY(kernel_.addr_add_batch(reqs, &results));
+  Status batch = reqs.empty() ? Status::ok() : kernel_.addr_add_batch(reqs, &results);
+  Status mirror_done = mirrored.get();
+  bool committed = false;
+  struct Undo {
+    std::function<void()> f;
+    ~Undo() { f(); }
+  } undo{[&] { if (!committed) map_.unmirror_addrs(objs).ignore(); }};
+  IPADM_TRY(batch);
+  IPADM_TRY(mirror_done);
   uint32_t added = 0;
+  std::vector<AddrObj> not_added;  // rewritten in the mirror: not active
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i] || results[i].code() == Errc::Exists) {  // Exists: adopt it
       ++added;
@@ -219,10 +272,19 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     some_failed = true;
     note_failure(o.aobjname, results[i]);
     o.flags = kPersist;
+    not_added.push_back(o);
   }
   IPADM_TRY(kernel_.link_set_up(*idx, true));
+  if (!not_added.empty()) IPADM_TRY(map_.mirror_addrs(not_added));
   IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
-  IPADM_TRY(map_.put_addrs(objs));
+  map_.commit_addrs(objs);
+  committed = true;
+  for (size_t i : dhcp_objs) {
+    if (Status s = start_dhcp_locked_(objs[i]); !s) {
+      some_failed = true;  // the object stays: refresh-addr starts it again
+      note_failure(objs[i].aobjname, s);
+    }
+  }
   if (auto d = delegated_.find(ifname); d != delegated_.end()) {
     if (!apply_delegation_locked_(d->second, *idx, report)) some_failed = true;
   }
@@ -235,6 +297,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
 
 Result<rpc::RestoreReply> Service::restore() {
   std::lock_guard lock(mu_);
+  PropService::PrefetchScope prefetch(props_);  // one props read for every interface
   auto ifs = store_.interfaces();
   IPADM_TRY(ifs);
   rpc::RestoreReply reply;

@@ -5,7 +5,16 @@ namespace ipadm::core {
 
 Status Service::set_prop(const rpc::SetPropReq& req) {
   std::lock_guard lock(mu_);
-  return props_.set(req);
+  IPADM_TRY(props_.set(req));
+  // A new host name reaches the server by restarting the client, which asks
+  // for the lease it holds (illumos renews the lease to send it).
+  if (req.object_kind() == "addr" && req.name() == "reqhost") {
+    auto name = parse_aobjname(req.object());
+    const AddrObj* o = name ? map_.find_addr(name->full()) : nullptr;
+    if (o && o->atype == AddrType::Dhcp && (o->flags & kActive))
+      start_dhcp_locked_(*o).ignore();
+  }
+  return Status::ok();
 }
 
 Result<rpc::ShowPropReply> Service::show_prop(const rpc::ShowPropReq& req) {

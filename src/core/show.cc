@@ -191,6 +191,11 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     std::string ifname = l ? l->ifname : std::to_string(a.ifindex);
     const AddrObj* o = map.find_by_kernel(ifname, a.local, a.prefixlen);
     if (o && !(o->flags & kActive)) o = nullptr;
+    // Addresses the kernel derived from router advertisements belong to the
+    // interface's addrconf object (spec 3.5: in.ndpd registers them).
+    if (!o && a.family == AF_INET6 && !(a.flags & IFA_F_PERMANENT))
+      for (const AddrObj* c : map.addrs_of(ifname))
+        if (c->atype == AddrType::Addrconf && (c->flags & kActive)) o = c;
     std::string name = o ? o->aobjname : ifname + "/?";
     if (!wanted(o ? o->aobjname : "", ifname)) continue;
     rpc::AddrInfo r = base(name, ifname, a.family);
@@ -219,7 +224,9 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     r.set_state(active ? "down" : "disabled");
     r.set_current(active ? "-----" : "");
     r.set_persistent(persistent_flags(rec_of(name)));
-    if (active)
+    if (active && o.atype == AddrType::Dhcp && o.local.is_zero())
+      r.set_addr("?");  // no lease yet
+    else if (active)
       r.set_addr(addr_text(o.local, o.remote, o.remote ? 0 : o.prefixlen));
     else
       r.set_addr(stored_text(o.local_text, o.remote_text, o.explicit_prefix ? o.prefixlen : 0));

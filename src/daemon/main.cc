@@ -1,9 +1,13 @@
 // ipmgmtd: the IP interface management daemon (see ipmgmtd(8)).
 #include <cstdio>
+#include <cstdlib>
 
 #include "daemon/startup.h"
+#include "dhcp/hook.h"
 
 int main(int argc, char** argv) {
+  // Re-executed by udhcpc as its script: deliver one DHCP event and exit.
+  if (getenv("IPMGMT_DHCP_FD")) return ipadm::dhcp::hook_main(argc, argv);
   auto opt = ipadm::daemon::parse_options(argc, argv);
   if (!opt) return 1;
   if (!opt->foreground && !ipadm::daemon::under_service_manager()) {

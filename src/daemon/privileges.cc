@@ -53,9 +53,18 @@ Status hand_over(const std::string& dir, const DaemonUser& u) {
 }
 
 Status drop_privileges(const DaemonUser& u) {
+  // The inheritable set first, while the bounding set is still full: once the
+  // bounding set is empty the kernel lets no new capability into it.
+  capng_get_caps_process();
+  if (capng_updatev(CAPNG_ADD, CAPNG_INHERITABLE, CAP_NET_RAW, CAP_NET_BIND_SERVICE, -1) != 0 ||
+      capng_apply(CAPNG_SELECT_CAPS) != 0)
+    return Status(Errc::EPerm,
+                  "cannot make CAP_NET_RAW and CAP_NET_BIND_SERVICE inheritable (bounding set?)");
   capng_clear(CAPNG_SELECT_BOTH);
   if (capng_updatev(CAPNG_ADD, static_cast<capng_type_t>(CAPNG_EFFECTIVE | CAPNG_PERMITTED),
-                    CAP_NET_ADMIN, CAP_NET_RAW, -1) != 0)
+                    CAP_NET_ADMIN, CAP_NET_RAW, -1) != 0 ||
+      capng_updatev(CAPNG_ADD, CAPNG_PERMITTED, CAP_NET_BIND_SERVICE, -1) != 0 ||
+      capng_updatev(CAPNG_ADD, CAPNG_INHERITABLE, CAP_NET_RAW, CAP_NET_BIND_SERVICE, -1) != 0)
     return Status(Errc::Failure, "capng_updatev failed");
   int rc;
   if (u.exists && u.uid != 0) {

@@ -1,8 +1,11 @@
 // Privilege drop of ipmgmtd, after the seed (spec 1.2 step 4d): once the
 // root-only set-up is done, switch to the daemon user with no supplementary
 // groups, keep only the capabilities the daemon needs (CAP_NET_ADMIN for
-// rtnetlink and /proc/sys/net, CAP_NET_RAW for ARP/DHCP later), empty the
-// bounding set and set no-new-privs.
+// rtnetlink and /proc/sys/net, CAP_NET_RAW for ARP), empty the bounding set
+// and set no-new-privs. For the DHCP clients it spawns (src/dhcp: udhcpc needs
+// a packet socket and UDP port 68) it also keeps CAP_NET_BIND_SERVICE
+// permitted but not effective, and CAP_NET_RAW + CAP_NET_BIND_SERVICE
+// inheritable, so a child can raise them as ambient capabilities.
 #pragma once
 
 #include <sys/types.h>
@@ -27,8 +30,9 @@ DaemonUser lookup_user(const std::string& name);
 Status hand_over(const std::string& dir, const DaemonUser& u);
 
 // Drops to u (or, if !u.exists, stays uid 0) keeping only CAP_NET_ADMIN and
-// CAP_NET_RAW, clears the bounding set, sets PR_SET_NO_NEW_PRIVS. Must run
-// before any thread is created.
+// CAP_NET_RAW effective (+ CAP_NET_BIND_SERVICE permitted; CAP_NET_RAW and
+// CAP_NET_BIND_SERVICE inheritable), clears the bounding set, sets
+// PR_SET_NO_NEW_PRIVS. Must run before any thread is created.
 Status drop_privileges(const DaemonUser& u);
 
 }  // namespace ipadm::daemon

@@ -19,6 +19,7 @@
 #include "daemon/log.h"
 #include "daemon/privileges.h"
 #include "daemon/server.h"
+#include "dhcp/udhcpc_agent.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -168,6 +169,13 @@ int run_daemon(const Options& opt) {
     return std::move(*k);
   });
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
+  // The DHCP clients: created now, their thread and processes only start
+  // with the first client, after privileges are dropped (resume_dhcp below).
+  dhcp::UdhcpcTuning tuning;
+  tuning.log = [](const std::string& m) { log_info("dhcp: %s", m.c_str()); };
+  dhcp::UdhcpcAgent agent([&svc](const dhcp::Event& ev) { svc.on_dhcp_event(ev); }, {}, {},
+                          tuning);
+  svc.set_dhcp_agent(&agent);
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     return fail(ready, paths.legacy_conf().c_str(), s);
   if (Status s = load_delegation(svc, paths.delegation()); !s)
@@ -214,7 +222,11 @@ int run_daemon(const Options& opt) {
   log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),
            map.ifs().size(), map.addrs().size());
   ready.report(0);
+  svc.resume_dhcp();
   Status s = server.serve(sigfd);
+  // The clients stop without a release: their leases stay in the kernel
+  // (with the lease time as lifetime) for the next ipmgmtd to adopt.
+  agent.stop_all();
   if (!s) {
     log_err("serve: %s", s.to_string().c_str());
     return 1;

@@ -57,6 +57,7 @@ int FakeKernel::add_link(const std::string& ifname, uint32_t flags, const std::s
   ls.link.flags = flags & ~kCarrierFlags;
   ls.link.mtu = mtu;
   ls.link.kind = kind;
+  if (!kind.empty()) ls.link.hwaddr = std::string("\x02\0\0\0\0", 5) + static_cast<char>(ifindex);
   refresh_oper(ls);
   links_[ifindex] = ls;
   seed_link_sysctls(ifname, mtu);
@@ -174,6 +175,22 @@ Status FakeKernel::link_set_addr_gen_mode(int ifindex, uint8_t mode) {
   std::string path = "net/ipv6/conf/" + ls->link.ifname + "/addr_gen_mode";
   if (sysctls_.count(path)) sysctls_[path] = std::to_string(mode);
   return Status::ok();
+}
+
+Status FakeKernel::link_set_token(int ifindex, const IpAddr& token) {
+  if (auto f = enter(FakeOp::kLinkSetToken)) return *f;
+  LinkState* ls = state(ifindex);
+  if (!ls) return no_link(ifindex);
+  auto ra = sysctl("net/ipv6/conf/" + ls->link.ifname + "/accept_ra");
+  if (!ra || *ra == "0" || token.family != AF_INET6)
+    return Status(Errc::InvalidArg, "token needs accept_ra", EINVAL);
+  ls->token = token;
+  return Status::ok();
+}
+
+std::optional<IpAddr> FakeKernel::token(int ifindex) const {
+  auto it = links_.find(ifindex);
+  return it == links_.end() ? std::nullopt : it->second.token;
 }
 
 const Link* FakeKernel::find_link(int ifindex) const {

@@ -40,9 +40,9 @@ namespace ipadm::netlink {
 enum class FakeOp {
   kLinks, kLinkByName, kAddrs, kAddrAdd, kAddrDel, kAddrAddBatch, kAddrWaitDad,
   kLinkSetUp, kLinkSetArp, kLinkSetMtu, kLinkSetAddrGenMode, kSysctlGet, kSysctlSet,
-  kAddrReplace,
+  kAddrReplace, kLinkSetToken,
 };
-inline constexpr size_t kFakeOpCount = 14;
+inline constexpr size_t kFakeOpCount = 15;
 
 class FakeKernel final : public Kernel {
  public:
@@ -67,12 +67,15 @@ class FakeKernel final : public Kernel {
   Status link_set_arp(int ifindex, bool arp) override;
   Status link_set_mtu(int ifindex, uint32_t mtu) override;
   Status link_set_addr_gen_mode(int ifindex, uint8_t mode) override;
+  // Like Linux: InvalidArg unless the link's accept_ra sysctl is non-zero.
+  Status link_set_token(int ifindex, const IpAddr& token) override;
   Result<std::string> sysctl_get(const std::string& path) override;
   Status sysctl_set(const std::string& path, const std::string& value) override;
 
   // ---- test-side setup ----
   // Adds a link with the next ifindex (IFF_UP in flags brings it up with
-  // carrier) and seeds its per-link sysctls. REQUIRES: ifname is not in use.
+  // carrier) and seeds its per-link sysctls. Its hardware address is
+  // 02:00:00:00:00:<ifindex> (none for kind ""). REQUIRES: ifname unused.
   int add_link(const std::string& ifname, uint32_t flags = 0, const std::string& kind = "veth",
                uint32_t mtu = 1500);
   // Adds "lo", up, with 127.0.0.1/8 and ::1/128, as on a running system.
@@ -112,6 +115,7 @@ class FakeKernel final : public Kernel {
   size_t addr_count() const { return addrs_.size(); }
   std::optional<std::string> sysctl(const std::string& path) const;
   uint8_t addr_gen_mode(int ifindex) const;
+  std::optional<IpAddr> token(int ifindex) const;
   // The requests addr_replace accepted, oldest first.
   const std::vector<AddrRequest>& replace_log() const { return replace_log_; }
   // Routes added and not deleted, oldest first.
@@ -125,6 +129,7 @@ class FakeKernel final : public Kernel {
     Link link;
     bool carrier = true;
     uint8_t gen_mode = 0;
+    std::optional<IpAddr> token;
   };
   struct AddrKey {
     int ifindex;

@@ -25,6 +25,7 @@ struct Link {
   uint32_t mtu = 0;
   uint8_t operstate = 0;     // IF_OPER_*
   std::string kind;          // IFLA_INFO_KIND ("veth", "bridge", "" ...)
+  std::string hwaddr;        // IFLA_ADDRESS, raw bytes ("" if none)
 };
 
 struct Addr {
@@ -58,6 +59,8 @@ struct RouteRequest {
   IpAddr gateway;
   IpAddr dst;          // family taken from gateway when dst_len == 0
   uint8_t dst_len = 0;
+  uint8_t protocol = 4;  // RTPROT_STATIC; RTPROT_DHCP (16) for lease routers
+  uint32_t metric = 0;   // RTA_PRIORITY
 };
 
 class Kernel {
@@ -105,6 +108,9 @@ class Kernel {
   virtual Status link_set_mtu(int ifindex, uint32_t mtu) = 0;
   // IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_EUI64 = 0, NONE = 1).
   virtual Status link_set_addr_gen_mode(int ifindex, uint8_t mode) = 0;
+  // IFLA_INET6_TOKEN: the interface id of SLAAC addresses (low 64 bits).
+  // Linux accepts it only while the interface accepts router advertisements.
+  virtual Status link_set_token(int ifindex, const IpAddr& token) = 0;
 
   // sysctl under /proc/sys/, path relative, e.g. "net/ipv4/ip_forward".
   // Value without the trailing newline. NotFound/PropUnknown mapped by caller.

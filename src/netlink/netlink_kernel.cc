@@ -163,6 +163,13 @@ Status NetlinkKernel::link_set_addr_gen_mode(int ifindex, uint8_t mode) {
   return set_link(c);
 }
 
+Status NetlinkKernel::link_set_token(int ifindex, const IpAddr& token) {
+  LinkChange c;
+  c.ifindex = ifindex;
+  c.token = token;
+  return set_link(c);
+}
+
 Result<std::string> NetlinkKernel::sysctl_get(const std::string& path) {
   return sysctl_read(opts_.sysctl_root, path);
 }

@@ -61,6 +61,7 @@ class NetlinkKernel final : public Kernel {
   Status link_set_arp(int ifindex, bool arp) override;
   Status link_set_mtu(int ifindex, uint32_t mtu) override;
   Status link_set_addr_gen_mode(int ifindex, uint8_t mode) override;
+  Status link_set_token(int ifindex, const IpAddr& token) override;
 
   Result<std::string> sysctl_get(const std::string& path) override;
   Status sysctl_set(const std::string& path, const std::string& value) override;

@@ -120,6 +120,7 @@ struct LinkChange {
   uint32_t change = 0;  // ifi_change mask
   std::optional<uint32_t> mtu;
   std::optional<uint8_t> addr_gen_mode;
+  std::optional<IpAddr> token;  // IFLA_INET6_TOKEN (low 64 bits used)
 };
 size_t build_link_set(std::span<uint8_t> buf, uint32_t seq, const LinkChange& c);
 

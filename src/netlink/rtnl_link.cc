@@ -14,7 +14,7 @@ namespace ipadm::netlink {
 namespace {
 
 constexpr AttrRule kLinkRules[] = {
-    {IFLA_IFNAME, 1}, {IFLA_MTU, 4}, {IFLA_OPERSTATE, 1}, {IFLA_LINKINFO, 0},
+    {IFLA_IFNAME, 1}, {IFLA_MTU, 4}, {IFLA_OPERSTATE, 1}, {IFLA_LINKINFO, 0}, {IFLA_ADDRESS, 0},
 };
 constexpr AttrRule kLinkInfoRules[] = {{IFLA_INFO_KIND, 1}};
 
@@ -49,6 +49,10 @@ Result<Link> decode_link(NlMsg msg) {
   if (tb[IFLA_IFNAME]) l.ifname = attr_string(tb[IFLA_IFNAME]);
   if (tb[IFLA_MTU]) l.mtu = attr_u32(tb[IFLA_MTU]);
   if (tb[IFLA_OPERSTATE]) l.operstate = attr_u8(tb[IFLA_OPERSTATE]);
+  if (tb[IFLA_ADDRESS]) {
+    auto hw = attr_bytes(tb[IFLA_ADDRESS]);
+    if (hw.size() <= 32) l.hwaddr.assign(reinterpret_cast<const char*>(hw.data()), hw.size());
+  }
   if (const nlattr* li = tb[IFLA_LINKINFO]) {
     std::array<const nlattr*, __IFLA_INFO_MAX> info;
     auto payload = attr_bytes(li);
@@ -82,10 +86,11 @@ size_t build_link_set(std::span<uint8_t> buf, uint32_t seq, const LinkChange& c)
   ifi->ifi_flags = c.flags & c.change;
   ifi->ifi_change = c.change;
   if (c.mtu) mnl_attr_put_u32(nlh, IFLA_MTU, *c.mtu);
-  if (c.addr_gen_mode) {
+  if (c.addr_gen_mode || c.token) {
     nlattr* spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
     nlattr* inet6 = mnl_attr_nest_start(nlh, AF_INET6);
-    mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, *c.addr_gen_mode);
+    if (c.addr_gen_mode) mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, *c.addr_gen_mode);
+    if (c.token) mnl_attr_put(nlh, IFLA_INET6_TOKEN, 16, c.token->bytes.data());
     mnl_attr_nest_end(nlh, inet6);
     mnl_attr_nest_end(nlh, spec);
   }

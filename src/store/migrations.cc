@@ -93,8 +93,19 @@ CREATE INDEX addrs_by_ifname ON addrs(ifname);
 
 Status volatile_v0_to_v1(Db& db) { return db.exec(kVolatileV1); }
 
+// v2: dhcp/addrconf objects carry their type-specific data (extra, the
+// store form) and the default routes a DHCP lease added (routers,
+// comma-separated addresses).
+constexpr const char* kVolatileV2 = R"sql(
+ALTER TABLE addrs ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+ALTER TABLE addrs ADD COLUMN routers TEXT NOT NULL DEFAULT '';
+)sql";
+
+Status volatile_v1_to_v2(Db& db) { return db.exec(kVolatileV2); }
+
 constexpr MigrationStep kVolatileSteps[] = {
     {"create the v1 schema (ifs, addrs)", volatile_v0_to_v1},
+    {"add extra and routers to addrs", volatile_v1_to_v2},
 };
 static_assert(std::size(kVolatileSteps) == kCurrentVolatileSchemaVersion);
 

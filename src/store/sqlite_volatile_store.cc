@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kSelIfs = "SELECT ifname, v4, v6, flags FROM ifs ORDER BY seq";
 constexpr const char* kSelAddrs =
     "SELECT aobjname, ifname, family, atype, flags, local, remote, prefixlen, up, "
-    "local_text, remote_text, explicit_prefix FROM addrs ORDER BY seq";
+    "local_text, remote_text, explicit_prefix, extra, routers FROM addrs ORDER BY seq";
 constexpr const char* kPutIf =
     "INSERT INTO ifs(ifname, v4, v6, flags) VALUES(?1, ?2, ?3, ?4) "
     "ON CONFLICT(ifname) DO UPDATE SET v4 = excluded.v4, v6 = excluded.v6, "
@@ -20,13 +20,14 @@ constexpr const char* kDelIfAddrs = "DELETE FROM addrs WHERE ifname = ?1";
 constexpr const char* kDelIf = "DELETE FROM ifs WHERE ifname = ?1";
 constexpr const char* kPutAddr =
     "INSERT INTO addrs(aobjname, ifname, family, atype, flags, local, remote, prefixlen, "
-    "up, local_text, remote_text, explicit_prefix) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "up, local_text, remote_text, explicit_prefix, extra, routers) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT(aobjname) DO UPDATE SET ifname = excluded.ifname, "
     "family = excluded.family, atype = excluded.atype, flags = excluded.flags, "
     "local = excluded.local, remote = excluded.remote, prefixlen = excluded.prefixlen, "
     "up = excluded.up, local_text = excluded.local_text, "
-    "remote_text = excluded.remote_text, explicit_prefix = excluded.explicit_prefix";
+    "remote_text = excluded.remote_text, explicit_prefix = excluded.explicit_prefix, "
+    "extra = excluded.extra, routers = excluded.routers";
 constexpr const char* kDelAddr = "DELETE FROM addrs WHERE aobjname = ?1";
 
 void bind_ip(Stmt& st, int idx, const std::optional<IpAddr>& a) {
@@ -63,6 +64,17 @@ Result<AddrObj> addr_row(const Stmt& st) {
   o.local_text = st.col_text(9);
   o.remote_text = st.col_text(10);
   o.explicit_prefix = st.col_bool(11);
+  o.extra = st.col_text(12);
+  std::string routers = st.col_text(13);
+  for (size_t start = 0; start < routers.size();) {
+    size_t comma = routers.find(',', start);
+    if (comma == std::string::npos) comma = routers.size();
+    std::string text = routers.substr(start, comma - start);
+    std::optional<IpAddr> a = IpAddr::parse(text);
+    if (!a) return Status(Errc::EBade, "volatile store: " + o.aobjname + ": bad router '" + text + "'");
+    o.routers.push_back(*a);
+    start = comma + 1;
+  }
   return o;
 }
 
@@ -143,7 +155,10 @@ Status SqliteVolatileStore::put_addr(const AddrObj& o) {
   bind_ip(*st, 6, o.local);
   bind_ip(*st, 7, o.remote);
   st->bind(8, o.prefixlen).bind(9, o.up).bind(10, o.local_text).bind(11, o.remote_text);
-  st->bind(12, o.explicit_prefix);
+  st->bind(12, o.explicit_prefix).bind(13, o.extra);
+  std::string routers;
+  for (const IpAddr& r : o.routers) routers += (routers.empty() ? "" : ",") + r.to_string();
+  st->bind(14, routers);
   return st->run();
 }
 

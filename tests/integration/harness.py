@@ -314,6 +314,48 @@ class Env:
         if start:
             self.start_daemon()
 
+    # -- real peers (dnsmasq, radvd) in the peer namespace
+    def start_peer(self, *cmd, log_name="peer"):
+        """Starts cmd (a foreground server) in the peer namespace; its output
+        goes to ROOT/<log_name>.log. Stopped by PID (stop_peer, or at the
+        end of the test)."""
+        fh = open(os.path.join(self.root, log_name + ".log"), "a")
+        p = subprocess.Popen(["ip", "netns", "exec", self.peer] + [str(c) for c in cmd],
+                             stdout=fh, stderr=subprocess.STDOUT, env=clean_env())
+        fh.close()
+        _live_procs.append(p)
+        return p
+
+    def stop_peer(self, p):
+        _kill_proc(p, signal.SIGTERM)
+        if p in _live_procs:
+            _live_procs.remove(p)
+
+    def no_tx_checksum(self):
+        """Checksum offload off on both veth ends: udhcpc reads replies on a
+        raw socket and drops the ones a veth leaves with partial checksums."""
+        self.nsexec("ethtool", "-K", "veth0", "tx", "off", check=True)
+        self.nsexec("ethtool", "-K", "veth1", "tx", "off", check=True, ns=self.peer)
+
+    def start_dnsmasq(self, extra=()):
+        """A DHCPv4 server on veth1: 192.0.2.50-60/24, router 192.0.2.1,
+        2-minute leases, lease file ROOT/dnsmasq.leases."""
+        self.dnsmasq_leases = os.path.join(self.root, "dnsmasq.leases")
+        return self.start_peer(
+            "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+            "--interface=veth1", "--bind-interfaces", "--dhcp-authoritative",
+            "--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,2m",
+            "--dhcp-option=3,192.0.2.1", "--dhcp-leasefile=" + self.dnsmasq_leases,
+            "--pid-file=", "--log-dhcp", *extra, log_name="dnsmasq")
+
+    def leases(self):
+        """dnsmasq's lease file: list of (address, hostname)."""
+        try:
+            with open(self.dnsmasq_leases) as f:
+                return [(l.split()[2], l.split()[3]) for l in f if len(l.split()) >= 4]
+        except (OSError, AttributeError):
+            return []
+
     # -- kernel oracles
     def ip_j(self, *args, ns=None):
         _, out, _ = run(["ip", "-n", ns or self.ns, "-j"] + list(args))

@@ -43,7 +43,7 @@ EXPECTED = [
     "usr/include/ipadm/client.h",
 ]
 LIBRARY = re.compile(r"^usr/lib/(?:[^/]+/)?libipadm\.so\.1$")
-RUNTIME_LIBS = ("libmnl0", "libsqlite3-0", "libprotobuf32", "libsystemd0", "libcap-ng0")
+RUNTIME_LIBS = ("libmnl0", "libsqlite3-0", "libprotobuf-lite32", "libsystemd0", "libcap-ng0")
 CAP_NET_ADMIN, CAP_NET_RAW = 12, 13
 
 

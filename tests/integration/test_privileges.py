@@ -17,9 +17,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Env, check, eq, main  # noqa: E402
 import reliability_lib as rl  # noqa: E402
 
+CAP_NET_BIND_SERVICE = 10
 CAP_NET_ADMIN = 12
 CAP_NET_RAW = 13
-WANT_CAPS = (1 << CAP_NET_ADMIN) | (1 << CAP_NET_RAW)   # 0x3000
+WANT_CAPS = (1 << CAP_NET_ADMIN) | (1 << CAP_NET_RAW)   # 0x3000, effective
+WANT_PRM = WANT_CAPS | (1 << CAP_NET_BIND_SERVICE)      # 0x3400, permitted
+WANT_INH = (1 << CAP_NET_RAW) | (1 << CAP_NET_BIND_SERVICE)  # 0x2400, inheritable
 
 
 def caps(st, key):
@@ -32,8 +35,8 @@ def check_reduced(pid, uid, gid, what):
     eq(st["Gid"].split(), [str(gid)] * 4, "%s: Gid (real effective saved fs)" % what)
     eq(st["Groups"], "", "%s: supplementary groups" % what)
     eq(hex(caps(st, "CapEff")), hex(WANT_CAPS), "%s: CapEff" % what)
-    eq(hex(caps(st, "CapPrm")), hex(WANT_CAPS), "%s: CapPrm" % what)
-    eq(caps(st, "CapInh"), 0, "%s: CapInh" % what)
+    eq(hex(caps(st, "CapPrm")), hex(WANT_PRM), "%s: CapPrm" % what)
+    eq(hex(caps(st, "CapInh")), hex(WANT_INH), "%s: CapInh" % what)
     eq(caps(st, "CapBnd"), 0, "%s: CapBnd" % what)
     eq(caps(st, "CapAmb"), 0, "%s: CapAmb" % what)
     eq(st["NoNewPrivs"], "1", "%s: NoNewPrivs" % what)

@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/faulty_store.h"
 #include "core/requests.h"
 #include "core/show.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
+#include "store/sqlite_volatile_store.h"
 
 namespace ipadm::core {
 namespace {
@@ -296,36 +299,44 @@ TEST(ShowFlags, Letters) {
 namespace ipadm::core {
 namespace {
 
+using StaticList = std::initializer_list<std::pair<const char*, const char*>>;
+// Before a reboot: creates persistent static addresses (and whatever `more`
+// does) through a Service on a throw-away kernel with veth0 and veth1.
+void persist_static(store::Store& store, StaticList addrs,
+                    const std::function<void(Service&, netlink::FakeKernel&, AddrObjMap&)>&
+                        more = nullptr) {
+  netlink::FakeKernel k;
+  k.add_link("veth0");
+  k.add_link("veth1");
+  AddrObjMap m(nullptr);
+  Service s(k, store, m);
+  for (auto [n, a] : addrs) ASSERT_TRUE(s.create_addr(static_addr_req(n, a)).is_ok()) << n;
+  if (more) more(s, k, m);
+}
+
+// After a reboot: a new kernel with only veth0, an empty map.
+struct AfterReboot {
+  explicit AfterReboot(store::Store& st) : i0(k.add_link("veth0")), s(k, st, m) {}
+  netlink::FakeKernel k;
+  int i0;
+  AddrObjMap m{nullptr};
+  Service s;
+};
+
 TEST(Restore, EnablesEveryPersistentInterfaceInStoreOrder) {
   auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
   ASSERT_TRUE(st.is_ok());
   auto& store = **st;
-  {
-    netlink::FakeKernel k;
-    k.add_link("veth0");
-    k.add_link("veth1");
-    AddrObjMap m(nullptr);
-    Service s(k, store, m);
-    for (auto [n, a] : {std::pair{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "2001:db8::1/64"},
-                        {"veth1/a", "198.51.100.1/24"}, {"veth1/b", "198.51.100.2/24"}}) {
-      rpc::CreateAddrReq r;
-      r.set_aobjname(n);
-      r.set_type("static");
-      r.set_local(a);
-      ASSERT_TRUE(s.create_addr(r).is_ok()) << n;
-    }
-    rpc::CreateAddrReq t;
-    t.set_aobjname("veth0/tmp");
-    t.set_type("static");
-    t.set_local("192.0.2.99/24");
-    t.set_temporary(true);
-    ASSERT_TRUE(s.create_addr(t).is_ok());
-  }
+  persist_static(store,
+                 {{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "2001:db8::1/64"},
+                  {"veth1/a", "198.51.100.1/24"}, {"veth1/b", "198.51.100.2/24"}},
+                 [](Service& s, netlink::FakeKernel&, AddrObjMap&) {
+                   ASSERT_TRUE(
+                       s.create_addr(static_addr_req("veth0/tmp", "192.0.2.99/24", true)).is_ok());
+                 });
   // Reboot: new kernel, empty map; veth1 lost its link, veth0 gets a squatter.
-  netlink::FakeKernel k;
-  int i0 = k.add_link("veth0");
-  AddrObjMap m(nullptr);
-  Service s(k, store, m);
+  AfterReboot b(store);
+  auto& [k, i0, m, s] = b;
   auto r = s.restore();
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
   EXPECT_EQ(r->interfaces(), 1u);
@@ -409,6 +420,78 @@ TEST_F(ServiceTest, FailedDeleteAddrIsUndone) {
   EXPECT_TRUE(store_->addr("veth0/v4")->has_value());
   fs.fail = false;
   EXPECT_TRUE(svc.delete_addr(d).is_ok());
+}
+
+}  // namespace
+}  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+// Boot restore reads the persisted properties once (PropService::
+// PrefetchScope) instead of per address: the requests must still carry them.
+TEST(RestoreBatch, PersistedAddressPropertiesApply) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto& store = **st;
+  persist_static(store, {{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "192.0.2.2/24"}},
+                 [&store](Service&, netlink::FakeKernel& k, AddrObjMap& m) {
+                   PropService p(k, store, m);
+                   rpc::SetPropReq r;
+                   r.set_object_kind("addr");
+                   r.set_object("veth0/a");
+                   r.set_name("deprecated");
+                   r.set_value("on");
+                   ASSERT_TRUE(p.set(r).is_ok());
+                 });
+  AfterReboot b(store);
+  auto& [k, i0, m, s] = b;
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->addresses(), 2u);
+  ASSERT_NE(k.find_addr(i0, *IpAddr::parse("192.0.2.1")), nullptr);
+  EXPECT_EQ(k.find_addr(i0, *IpAddr::parse("192.0.2.1"))->preferred_lft, 0u);
+  ASSERT_NE(k.find_addr(i0, *IpAddr::parse("192.0.2.2")), nullptr);
+  EXPECT_EQ(k.find_addr(i0, *IpAddr::parse("192.0.2.2"))->preferred_lft, 0xffffffffu);
+}
+
+// enable-if writes the objects' mirror rows while the kernel batch runs; a
+// failed batch must leave the mirror as the (unchanged) memory map.
+TEST(RestoreBatch, MirrorRowsPutBackWhenTheBatchFails) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto& store = **st;
+  persist_static(store, {{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "2001:db8::1/64"}});
+  netlink::FakeKernel k;
+  int i0 = k.add_link("veth0");
+  auto vol = store::SqliteVolatileStore::open(":memory:");
+  ASSERT_TRUE(vol.is_ok()) << vol.status().to_string();
+  AddrObjMap m(vol->get());
+  Service s(k, store, m);
+  k.fail_next(netlink::FakeOp::kAddrAddBatch, Status(Errc::NoBufs, "injected"));
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->addresses(), 0u);
+  EXPECT_EQ(r->failed_size(), 1);
+  EXPECT_EQ(m.find_addr("veth0/a"), nullptr);
+  auto mirrored = (*vol)->load();
+  ASSERT_TRUE(mirrored.is_ok());
+  EXPECT_TRUE(mirrored->addrs.empty());
+  // Retried without the fault: map, mirror and kernel agree.
+  auto again = s.restore();
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->addresses(), 2u);
+  EXPECT_EQ(again->failed_size(), 0);
+  mirrored = (*vol)->load();
+  ASSERT_TRUE(mirrored.is_ok());
+  ASSERT_EQ(mirrored->addrs.size(), 2u);
+  for (const AddrObj& o : mirrored->addrs) {
+    const AddrObj* mem = m.find_addr(o.aobjname);
+    ASSERT_NE(mem, nullptr) << o.aobjname;
+    EXPECT_EQ(o.flags, mem->flags);
+    EXPECT_TRUE(o.flags & kActive);
+    EXPECT_NE(k.find_addr(i0, o.local), nullptr) << o.aobjname;
+  }
 }
 
 }  // namespace

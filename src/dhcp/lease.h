@@ -1,0 +1,67 @@
+// The hook message: what one run of the hook program carries from udhcpc to
+// the agent, and its translation into a dhcp::Event.
+//
+// Pure functions over bytes, no I/O. Everything here comes, through udhcpc,
+// from the network: sizes and counts are bounded, values are checked
+// character by character, and nothing is ever handed to a shell.
+//
+// Wire format (one SOCK_SEQPACKET datagram, at most kMaxMessage bytes):
+//   message := "ipmgmt-dhcp 1" NL "event=" EVENT NL *(KEY "=" VALUE NL)
+//   EVENT   := "deconfig" | "bound" | "renew" | "leasefail" | "nak"
+//   KEY     := one of kHookVars, each at most once
+//   VALUE   := 0..kMaxValue bytes of printable ASCII (0x20..0x7e)
+//   NL      := "\n"
+// The daemon answers each message with one byte (kAck) once the event has
+// been handled (or dropped).
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "dhcp/agent.h"
+
+namespace ipadm::dhcp {
+
+inline constexpr size_t kMaxMessage = 4096;
+inline constexpr size_t kMaxValue = 1024;
+inline constexpr size_t kMaxListEntries = 8;   // routers, dns: the rest is ignored
+inline constexpr char kAck = 'A';
+
+// The udhcpc environment variables the hook forwards.
+inline constexpr std::array<std::string_view, 10> kHookVars = {
+    "ip", "subnet", "mask", "router", "broadcast", "dns", "domain", "serverid", "lease",
+    "interface"};
+
+struct HookMessage {
+  std::string event;                         // argv[1] of the hook
+  std::map<std::string, std::string> vars;   // keys from kHookVars only
+};
+
+// Encodes m. Variables that are not in kHookVars, or whose value is too long
+// or holds a character outside 0x20..0x7e, are left out (the parser then
+// decides whether the event is still usable). InvalidArg if the event name is
+// not one of EVENT.
+Result<std::string> hook_encode(const HookMessage& m);
+
+// Decodes one datagram. InvalidArg on anything that does not follow the
+// grammar above (size, header, unknown or repeated key, bad characters).
+Result<HookMessage> hook_decode(std::string_view bytes);
+
+// The event a message stands for. Bound/Renew need a usable IPv4 unicast
+// "ip" (not 0/8, 127/8, multicast, class E or broadcast) and yield a Lease:
+// prefixlen from "mask" (1..32) or else "subnet" (contiguous), or else the
+// classful default; "router"/"dns" are space-separated IPv4 lists (at most
+// kMaxListEntries kept, any malformed entry is an error); "lease" is decimal
+// seconds. BadAddr / InvalidArg on a malformed value. Other events carry no
+// lease and ignore the variables.
+Result<Event> event_from_hook(const HookMessage& m, const std::string& aobjname);
+
+// Convenience: hook_decode + event_from_hook.
+Result<Event> event_parse(std::string_view bytes, const std::string& aobjname);
+
+std::string_view event_kind_name(EventKind k);
+
+}  // namespace ipadm::dhcp

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""create-addr -T addrconf (spec 3.5): IPv6 stateless autoconfiguration by
+the kernel, against a real router (radvd in the peer namespace advertising
+2001:db8:1::/64 every few seconds).
+
+The object is the link-local address (fe80::EUI-64/64, or fe80::TOKEN with
+-i) plus the kernel's SLAAC (accept_ra/autoconf on the interface); the
+addresses the kernel derives from the advertisements show under the
+object's name. Checked with ip -j and /proc/sys/net."""
+
+import ipaddress
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Env, check, eq, main, norm_v6, wait_for  # noqa: E402
+
+PREFIX = ipaddress.ip_network("2001:db8:1::/64")
+
+RADVD_CONF = """interface veth1 {
+  AdvSendAdvert on;
+  MinRtrAdvInterval 3;
+  MaxRtrAdvInterval 4;
+  prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous on; };
+};
+"""
+
+
+def start_radvd(e):
+    conf = os.path.join(e.root, "radvd.conf")
+    with open(conf, "w") as f:
+        f.write(RADVD_CONF)
+    e.nsexec("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", ns=e.peer, check=True)
+    return e.start_peer("radvd", "--nodaemon", "-C", conf, "-p",
+                        os.path.join(e.root, "radvd.pid"), "-m", "stderr", log_name="radvd")
+
+
+def slaac(e):
+    """{local: addr_info} of veth0's addresses inside the advertised prefix."""
+    return {a["local"]: a for a in e.addr_info("veth0")
+            if a["family"] == "inet6" and ipaddress.ip_address(a["local"]) in PREFIX}
+
+
+def linklocals(e):
+    return [a["local"] for a in e.addr_info("veth0")
+            if a["family"] == "inet6" and a["local"].startswith("fe80:")]
+
+
+def eui64_ll(e):
+    mac = (e.link("veth0") or {})["address"].split(":")
+    b = [int(x, 16) for x in mac]
+    b[0] ^= 2
+    iid = "%02x%02x:%02xff:fe%02x:%02x%02x" % (b[0], b[1], b[2], b[3], b[4], b[5])
+    return norm_v6("fe80::" + iid)
+
+
+def test_stateless_slaac_show_delete():
+    with Env() as e:
+        start_radvd(e)
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        eq(e.sysctl("net/ipv6/conf/veth0/accept_ra"), "0", "create-if alone: no RAs")
+        e.ipadm_ok("create-addr", "-T", "addrconf", "veth0/v6")
+        eq(linklocals(e), [eui64_ll(e)], "link-local from the MAC (EUI-64)")
+        eq(e.sysctl("net/ipv6/conf/veth0/accept_ra"), "1", "accept_ra on")
+        eq(e.sysctl("net/ipv6/conf/veth0/autoconf"), "1", "autoconf on (stateless=yes)")
+        wait_for(lambda: len(slaac(e)) == 1, timeout=20, what="SLAAC address from the RA")
+        got = next(iter(slaac(e)))
+        eq(got, norm_v6("2001:db8:1::" + eui64_ll(e).split("::")[1]), "SLAAC interface id")
+        rows = [r for r in e.show_addr_rows() if r["addrobj"] == "veth0/v6"]
+        eq(sorted(r["addr"] for r in rows), sorted([eui64_ll(e) + "/64", got + "/64"]),
+           "both addresses under the object")
+        check(all(r["type"] == "addrconf" for r in rows), "type addrconf: %r" % rows)
+        e.ipadm_fail(["create-addr", "-T", "addrconf", "veth0/again"], "Addrconf already in progress")
+        e.ipadm_fail(["up-addr", "-t", "veth0/v6"], "Operation not supported")
+        e.ipadm_fail(["set-addrprop", "-p", "private=on", "veth0/v6"], "Operation not supported")
+        e.ipadm_fail(["refresh-addr", "veth0/v6"], "Operation not supported")
+        e.ipadm_fail(["create-addr", "-T", "addrconf", "-w", "3", "veth0/x"],
+                     "Invalid arguments for type addrconf")
+        e.ipadm_fail(["create-addr", "-T", "addrconf", "-i", "::1:2", "veth0/x"],
+                     "Invalid argument")
+        e.ipadm_ok("delete-addr", "veth0/v6")
+        eq(linklocals(e), [], "link-local removed")
+        eq(slaac(e), {}, "SLAAC addresses removed")
+        eq(e.sysctl("net/ipv6/conf/veth0/accept_ra"), "0", "accept_ra off again")
+        time.sleep(5)  # more than one advertisement interval
+        eq(slaac(e), {}, "no SLAAC after delete")
+
+
+def test_token_and_stateless_no():
+    with Env() as e:
+        start_radvd(e)
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "addrconf", "-i", "::1:2:3:4/64", "veth0/v6")
+        eq(linklocals(e), [norm_v6("fe80::1:2:3:4")], "link-local from the token")
+        wait_for(lambda: list(slaac(e)) == [norm_v6("2001:db8:1::1:2:3:4")], timeout=20,
+                 what="SLAAC address with the token")
+        e.ipadm_ok("delete-addr", "veth0/v6")
+        e.ipadm_ok("create-addr", "-T", "addrconf", "-p", "stateless=no", "veth0/v6")
+        eq(e.sysctl("net/ipv6/conf/veth0/autoconf"), "0", "stateless=no: autoconf off")
+        time.sleep(5)
+        eq(slaac(e), {}, "no SLAAC address with stateless=no")
+
+
+def test_persistent_across_restart_and_reboot():
+    with Env() as e:
+        radvd = start_radvd(e)
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "addrconf", "veth0/v6")
+        wait_for(lambda: len(slaac(e)) == 1, timeout=20, what="SLAAC address")
+        before = e.all_kernel_addrs()
+        e.stop_daemon()
+        e.start_daemon()
+        eq(e.all_kernel_addrs(), before, "restart changed nothing in the kernel")
+        e.stop_peer(radvd)  # the router goes with the old namespace
+        e.reboot()
+        start_radvd(e)
+        eq(linklocals(e), [], "nothing before restore")
+        e.ipadm_ok("restore")
+        eq(linklocals(e), [eui64_ll(e)], "link-local after restore")
+        wait_for(lambda: len(slaac(e)) == 1, timeout=20, what="SLAAC after restore")
+        out = e.ipadm_ok("export")
+        check("_intfid=" in out, "addrconf object exported: %s" % out)
+
+
+if __name__ == "__main__":
+    main([test_stateless_slaac_show_delete, test_token_and_stateless_no,
+          test_persistent_across_restart_and_reboot])
