@@ -9,6 +9,7 @@ Status AddrObjMap::load() {
   if (!mirror_) return Status::ok();
   auto st = mirror_->load();
   IPADM_TRY(st);
+  loaded_values_ = std::move(st->values);
   for (auto& i : st->ifs) ifs_[i.ifname] = i;
   for (auto& a : st->addrs) {
     addrs_[a.aobjname] = a;

@@ -36,6 +36,10 @@ class AddrObjMap {
   std::vector<const AddrObj*> addrs_of(const std::string& ifname) const;
   const std::map<std::string, IfObj>& ifs() const { return ifs_; }
   const std::map<std::string, AddrObj>& addrs() const { return addrs_; }
+  // The mirror (nullptr if none) and the temporary property values it held
+  // at load(), for PropService.
+  store::VolatileStore* mirror() const { return mirror_; }
+  const std::map<std::string, std::string>& loaded_values() const { return loaded_values_; }
 
   Status put_if(const IfObj& o);
   Status erase_if(const std::string& ifname);  // and all its address objects
@@ -64,6 +68,7 @@ class AddrObjMap {
   std::map<std::string, IfObj> ifs_;
   std::map<std::string, AddrObj> addrs_;
   std::map<KernelKey, std::string> by_kernel_;
+  std::map<std::string, std::string> loaded_values_;
 };
 
 }  // namespace ipadm::core

@@ -32,7 +32,9 @@ Status PropService::set(const rpc::SetPropReq& req) {
     return Status(Errc::InvalidArg, "value longer than " +
                                         std::to_string(props::kMaxValueLen) + " characters");
   if (req.op() < 0 || req.op() > 2) return Status(Errc::InvalidArg, "bad operation");
-  return (this->*k->set)(req);
+  IPADM_TRY((this->*k->set)(req));
+  // A -t value must survive a daemon restart like the kernel's do.
+  return sync_values();
 }
 
 Result<rpc::ShowPropReply> PropService::show(const rpc::ShowPropReq& req) {

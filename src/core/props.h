@@ -10,9 +10,10 @@
 // Some values have no home in the kernel: metadata (private,
 // exchange_routes), the interface metric, and the wanted lifetimes, metric
 // and flags of an address (the kernel only shows what is left of them). Their
-// active value lives in a table in memory that falls back to the store, so a
-// *temporary* value of such a property is lost when the daemon restarts or
-// the object is disabled (forget_if / forget_addr).
+// active value lives in a table in memory that falls back to the store; the
+// table is mirrored in the volatile store (props_values.cc), so a *temporary*
+// value survives a daemon restart, and is forgotten when the object is
+// disabled (forget_if / forget_addr).
 //
 // Properties shared by several protocols on Linux (port ranges, buffer
 // sizes) are persisted once, under the first protocol of their group
@@ -96,6 +97,12 @@ class PropService {
   // given at create-addr (-h).
   std::string reqhost(const std::string& aobjname);
   void remember_reqhost(const std::string& aobjname, const std::string& host);
+
+  // Daemon start-up: the temporary values the previous instance kept
+  // (AddrObjMap::loaded_values). Then sync_values() writes every change of
+  // them to the map's mirror; set() and the forget_* calls do it themselves.
+  void load_values(const std::map<std::string, std::string>& values);
+  Status sync_values();
 
   // For show-addr's flag letters.
   AddrPropFlags addr_prop_flags(const std::string& aobjname);
@@ -197,6 +204,9 @@ class PropService {
     std::string value;
   };
   std::map<std::pair<std::string, std::string>, AddrValue> addr_values_;
+  // What the mirror holds (props_values.cc).
+  std::map<std::string, std::string> encode_values_() const;
+  std::map<std::string, std::string> synced_;
 
   // PrefetchScope: the props table by interface (interface properties) and
   // by address object; absent when no scope lives or the read failed.

@@ -426,10 +426,12 @@ std::string PropService::reqhost(const std::string& aobjname) {
 void PropService::remember_reqhost(const std::string& aobjname, const std::string& host) {
   const AddrObj* o = map_.find_addr(aobjname);
   if (o) addr_values_[{aobjname, "reqhost"}] = AddrValue{o->local, host};
+  sync_values().ignore();
 }
 
 void PropService::forget_addr(const std::string& aobjname) {
   std::erase_if(addr_values_, [&](const auto& kv) { return kv.first.first == aobjname; });
+  sync_values().ignore();
 }
 
 }  // namespace ipadm::core

@@ -394,6 +394,7 @@ void PropService::forget_if(const std::string& ifname) {
   const std::string prefix = ifname + "/";
   std::erase_if(addr_values_,
                 [&](const auto& kv) { return kv.first.first.starts_with(prefix); });
+  sync_values().ignore();
 }
 
 }  // namespace ipadm::core

@@ -363,6 +363,7 @@ Status Service::maintain() {
 
 Status Service::reconcile() {
   std::lock_guard lock(mu_);
+  props_.load_values(map_.loaded_values());
   return reconcile_locked_();
 }
 

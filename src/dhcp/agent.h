@@ -1,4 +1,8 @@
-// DhcpAgent: the DHCPv4 client side of ipmgmtd (illumos: dhcpagent).
+// DhcpAgent: the DHCP client side of ipmgmtd (illumos: dhcpagent).
+//
+// Two implementations: UdhcpcAgent (DHCPv4, -T dhcp) and Dhclient6Agent
+// (stateful DHCPv6 of -T addrconf -p stateful=yes). Where they differ, the
+// comments below say "v4" and "v6".
 //
 // One client per DHCP address object. The agent only talks DHCP: it never
 // changes the kernel. Every lease event is handed to the EventSink, and the
@@ -15,7 +19,9 @@
 //    still exiting. A client that dies on its own is restarted (backoff).
 //  - The start-up "deconfig" every client sends when it begins is not
 //    delivered: a freshly (re)started client must not take an existing lease
-//    address out of the kernel (daemon restart adopts it).
+//    address out of the kernel (daemon restart adopts it). (v6: dhclient's
+//    PREINIT6 and DEPREF6 are never delivered; the kernel deprecates the
+//    address itself at the end of its preferred lifetime.)
 #pragma once
 
 #include <cstdint>
@@ -36,6 +42,13 @@ struct Params {
   std::optional<IpAddr> request;        // ask for this address first (lease we hold)
 };
 
+// v4 fields from the DHCPv4 options named; v6 (one IA_NA address, dhclient's
+// variables): addr = new_ip6_address, prefixlen = new_ip6_prefixlen (128 when
+// absent), dns = option 23, domain = option 24 (the search list, names
+// separated by single spaces), lease_secs = valid lifetime, preferred_secs =
+// preferred lifetime (both what is left of them now: dhclient reports a
+// confirmed lease with its original start); no broadcast, routers (those come
+// from router advertisements) or server.
 struct Lease {
   IpAddr addr;                          // yiaddr
   int prefixlen = 0;                    // from option 1 (subnet mask)
@@ -45,6 +58,9 @@ struct Lease {
   std::string domain;                   // option 15
   std::optional<IpAddr> server;         // option 54
   uint32_t lease_secs = 0;              // option 51; 0 = unknown/infinite
+  // 0 = same as lease_secs (always 0 for v4). v6: never 0 -- a preferred
+  // lifetime of 0 (address deprecated at once) is reported as 1.
+  uint32_t preferred_secs = 0;
 };
 
 enum class EventKind {
@@ -58,7 +74,10 @@ enum class EventKind {
 struct Event {
   std::string aobjname;
   EventKind kind = EventKind::LeaseFail;
-  std::optional<Lease> lease;           // Bound/Renew only
+  // Bound/Renew: the lease. Deconfig: none for v4; for v6 the address to
+  // take out (old_ip6_address, prefixlen, no lifetimes) when dhclient named
+  // a usable one, else none (take out what the object holds).
+  std::optional<Lease> lease;
   uint64_t generation = 0;              // of the client that sent it (Agent::current)
 };
 
@@ -70,7 +89,8 @@ class Agent {
   // Starts (or restarts with new params) the client of p.aobjname.
   // DhcpStartError if the client program cannot be started.
   virtual Status start(const Params& p) = 0;
-  // Stops the client; release=true first sends a DHCPRELEASE for its lease.
+  // Stops the client; release=true first sends a DHCPRELEASE for its lease
+  // (v6: a Release, by `dhclient -6 -r` once the client has exited).
   // No-op if not running.
   virtual void stop(const std::string& aobjname, bool release) = 0;
   // Waits (without holding any lock the sink needs) until the process of a
@@ -83,6 +103,8 @@ class Agent {
     return true;
   }
   // Asks the client to renew now (DHCPREQUEST). NotFound if not running.
+  // v6: dhclient has no renew signal: the client is restarted, and the new
+  // one confirms (or re-solicits) the lease it has on file.
   virtual Status renew(const std::string& aobjname) = 0;
   virtual bool running(const std::string& aobjname) const = 0;
   // Stops every client without release (daemon shutdown).

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -13,6 +15,7 @@
 #include <string_view>
 
 #include "dhcp/lease.h"
+#include "dhcp/linklocal.h"
 
 namespace ipadm::dhcp {
 namespace {
@@ -48,6 +51,19 @@ bool wait_ack(int fd) {
   }
 }
 
+// PREINIT6: dhclient binds to the link-local address once this returns
+// (linklocal.h); wait up to its --dad-wait-time (at most 60 s) for one.
+void wait_dad(const HookMessage& m) {
+  auto iface = m.vars.find("interface");
+  const char* w = std::getenv("dad_wait_time");
+  if (iface == m.vars.end() || !w) return;
+  std::string_view v(w);
+  int secs = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), secs);
+  if (ec != std::errc() || p != v.data() + v.size() || secs <= 0) return;
+  wait_linklocal(iface->second, std::min(secs, 60) * 1000);
+}
+
 }  // namespace
 
 int hook_main(int argc, char** argv) {
@@ -55,15 +71,22 @@ int hook_main(int argc, char** argv) {
   capng_clear(CAPNG_SELECT_CAPS);
   (void)capng_apply(CAPNG_SELECT_CAPS);
 
-  if (argc < 2) return 1;
   int fd = hook_fd_from_env();
   if (fd < 0) return 1;
   HookMessage m;
-  m.event = argv[1];
+  if (argc >= 2) {
+    m.event = argv[1];                       // udhcpc
+  } else if (const char* r = std::getenv("reason"); r && std::strlen(r) <= 16) {
+    m.event = r;                             // dhclient
+    for (char& c : m.event) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  } else {
+    return 1;
+  }
   for (std::string_view key : kHookVars) {
     std::string k(key);
     if (const char* v = std::getenv(k.c_str())) m.vars.emplace(k, v);
   }
+  if (m.event == "preinit6") wait_dad(m);
   auto bytes = hook_encode(m);
   if (!bytes) return 1;
   // A late ack of an earlier, timed-out run must not count as ours.

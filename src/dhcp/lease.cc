@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
-#include <charconv>
 #include <optional>
+
+#include "dhcp/hook_values.h"
 
 namespace ipadm::dhcp {
 namespace {
@@ -38,19 +38,7 @@ bool printable(std::string_view v) {
   return std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
 }
 
-std::optional<uint32_t> parse_u32(std::string_view s) {
-  if (s.empty() || s.size() > 10) return std::nullopt;
-  uint32_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::optional<IpAddr> parse_v4(std::string_view s) {
-  auto a = IpAddr::parse(s);
-  if (!a || a->family != AF_INET) return std::nullopt;
-  return a;
-}
+std::optional<IpAddr> parse_v4(std::string_view s) { return parse_addr(s, AF_INET); }
 
 // A unicast address a host may hold.
 bool usable_host(const IpAddr& a) {
@@ -69,37 +57,13 @@ std::optional<int> plen_of_mask(const IpAddr& m) {
   return plen;
 }
 
-const std::string* var(const HookMessage& m, const char* key) {
-  auto it = m.vars.find(key);
-  return it == m.vars.end() ? nullptr : &it->second;
-}
-
-// "a b c" -> addresses; at most kMaxListEntries kept.
-Result<std::vector<IpAddr>> parse_list(const std::string& s, const char* what) {
-  std::vector<IpAddr> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == ' ') {
-      ++i;
-      continue;
-    }
-    size_t j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    auto a = parse_v4(std::string_view(s).substr(i, j - i));
-    if (!a) return Status(Errc::BadAddr, std::string("malformed ") + what);
-    if (out.size() < kMaxListEntries) out.push_back(*a);
-    i = j;
-  }
-  return out;
-}
-
 Result<int> lease_prefixlen(const HookMessage& m, const IpAddr& addr) {
-  if (auto s = var(m, "mask"); s && !s->empty()) {
+  if (auto s = hook_var(m, "mask"); s && !s->empty()) {
     auto v = parse_u32(*s);
     if (!v || *v < 1 || *v > 32) return Status(Errc::BadAddr, "malformed mask");
     return static_cast<int>(*v);
   }
-  if (auto s = var(m, "subnet"); s && !s->empty()) {
+  if (auto s = hook_var(m, "subnet"); s && !s->empty()) {
     auto mask = parse_v4(*s);
     auto plen = mask ? plen_of_mask(*mask) : std::nullopt;
     if (!plen) return Status(Errc::BadAddr, "malformed subnet mask");
@@ -110,7 +74,7 @@ Result<int> lease_prefixlen(const HookMessage& m, const IpAddr& addr) {
 
 Result<Lease> lease_from_hook(const HookMessage& m) {
   Lease l;
-  const std::string* ip = var(m, "ip");
+  const std::string* ip = hook_var(m, "ip");
   if (!ip) return Status(Errc::BadAddr, "lease without an address");
   auto a = parse_v4(*ip);
   if (!a || !usable_host(*a)) return Status(Errc::BadAddr, "unusable lease address");
@@ -118,33 +82,30 @@ Result<Lease> lease_from_hook(const HookMessage& m) {
   auto plen = lease_prefixlen(m, l.addr);
   IPADM_TRY(plen);
   l.prefixlen = *plen;
-  if (auto s = var(m, "broadcast"); s && !s->empty()) {
+  if (auto s = hook_var(m, "broadcast"); s && !s->empty()) {
     l.broadcast = parse_v4(*s);
     if (!l.broadcast) return Status(Errc::BadAddr, "malformed broadcast");
   }
-  if (auto s = var(m, "router")) {
-    auto r = parse_list(*s, "router list");
+  if (auto s = hook_var(m, "router")) {
+    auto r = parse_addr_list(*s, AF_INET, "router list");
     IPADM_TRY(r);
     l.routers = std::move(*r);
   }
-  if (auto s = var(m, "dns")) {
-    auto r = parse_list(*s, "dns list");
+  if (auto s = hook_var(m, "dns")) {
+    auto r = parse_addr_list(*s, AF_INET, "dns list");
     IPADM_TRY(r);
     l.dns = std::move(*r);
   }
-  if (auto s = var(m, "serverid"); s && !s->empty()) {
+  if (auto s = hook_var(m, "serverid"); s && !s->empty()) {
     l.server = parse_v4(*s);
     if (!l.server) return Status(Errc::BadAddr, "malformed server id");
   }
-  if (auto s = var(m, "domain")) {
-    bool ok = s->size() <= 255 && std::all_of(s->begin(), s->end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-                       c == '_';
-              });
-    if (!ok) return Status(Errc::InvalidArg, "malformed domain");
+  if (auto s = hook_var(m, "domain")) {
+    if (!s->empty() && !valid_domain_name(*s))
+      return Status(Errc::InvalidArg, "malformed domain");
     l.domain = *s;
   }
-  if (auto s = var(m, "lease"); s && !s->empty()) {
+  if (auto s = hook_var(m, "lease"); s && !s->empty()) {
     auto v = parse_u32(*s);
     if (!v) return Status(Errc::InvalidArg, "malformed lease time");
     l.lease_secs = *v;
@@ -154,6 +115,10 @@ Result<Lease> lease_from_hook(const HookMessage& m) {
 
 }  // namespace
 
+bool is_hook_event(std::string_view name) {
+  return std::find(kHookEvents.begin(), kHookEvents.end(), name) != kHookEvents.end();
+}
+
 std::string_view event_kind_name(EventKind k) {
   for (const auto& e : kKinds)
     if (e.kind == k) return e.name;
@@ -161,7 +126,7 @@ std::string_view event_kind_name(EventKind k) {
 }
 
 Result<std::string> hook_encode(const HookMessage& m) {
-  if (!kind_of(m.event)) return Status(Errc::InvalidArg, "unknown DHCP event");
+  if (!is_hook_event(m.event)) return Status(Errc::InvalidArg, "unknown DHCP event");
   std::string out(kHeader);
   out += "\nevent=" + m.event + "\n";
   for (const auto& [k, v] : m.vars) {
@@ -193,7 +158,7 @@ Result<HookMessage> hook_decode(std::string_view bytes) {
     std::string_view key = line.substr(0, eq), val = line.substr(eq + 1);
     if (!printable(val)) return bad("bad characters in value");
     if (!event) {
-      if (key != "event" || !kind_of(val)) return bad("bad event");
+      if (key != "event" || !is_hook_event(val)) return bad("bad event");
       m.event = std::string(val);
       event = true;
       continue;
@@ -208,7 +173,7 @@ Result<HookMessage> hook_decode(std::string_view bytes) {
 
 Result<Event> event_from_hook(const HookMessage& m, const std::string& aobjname) {
   auto kind = kind_of(m.event);
-  if (!kind) return Status(Errc::InvalidArg, "unknown DHCP event");
+  if (!kind) return Status(Errc::InvalidArg, "not a DHCPv4 event: " + m.event);
   Event ev;
   ev.aobjname = aobjname;
   ev.kind = *kind;

@@ -39,12 +39,11 @@ namespace {
   setsid();
   if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0) die(1);
   if (getppid() != parent) _exit(0);  // the spawning thread is already gone
-  if (spec.raise_ambient) {
-    // Failure is not fatal here: the client then fails to open its sockets,
-    // exits, and the agent's restart/backoff reports it.
-    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0);
-    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_BIND_SERVICE, 0, 0);
-  }
+  // Failure is not fatal here: the client then fails to open its sockets,
+  // exits, and the agent's restart/backoff reports it.
+  for (unsigned long cap = 0; cap < 64; ++cap)
+    if (spec.ambient_caps & (uint64_t{1} << cap))
+      prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0);
   if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0) die(2);
   if (spec.hook_sock == kHookFd) {
     if (fcntl(kHookFd, F_SETFD, 0) != 0) die(3);

@@ -6,8 +6,8 @@
 // ignores SIGPIPE), starts a new session, sets PR_SET_PDEATHSIG=SIGTERM (the
 // client dies with the thread that spawned it, so a SIGKILLed daemon leaves
 // no client behind) and checks getppid() afterwards, optionally raises
-// CAP_NET_RAW and CAP_NET_BIND_SERVICE as ambient capabilities (they must be
-// in the caller's permitted and inheritable sets), points stdin and stdout at
+// ambient capabilities (they must be in the caller's permitted and
+// inheritable sets), points stdin and stdout at
 // /dev/null (stderr is kept), moves the hook socket to kHookFd, marks every
 // other descriptor close-on-exec and execs. An exec failure is reported back
 // through a close-on-exec pipe, so spawn_client() fails synchronously.
@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct SpawnSpec {
   std::vector<std::string> argv;     // argv[0] included
   std::vector<std::string> env;      // "K=V", the whole environment
   int hook_sock = -1;                // becomes kHookFd in the child
-  bool raise_ambient = false;        // CAP_NET_RAW + CAP_NET_BIND_SERVICE
+  uint64_t ambient_caps = 0;         // bit (1 << CAP_x) for each to raise
 };
 
 struct SpawnedChild {

@@ -103,9 +103,20 @@ ALTER TABLE addrs ADD COLUMN routers TEXT NOT NULL DEFAULT '';
 
 Status volatile_v1_to_v2(Db& db) { return db.exec(kVolatileV2); }
 
+// v3: temporary property values kept by the daemon (core::PropService).
+constexpr const char* kVolatileV3 = R"sql(
+CREATE TABLE temp_values (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+Status volatile_v2_to_v3(Db& db) { return db.exec(kVolatileV3); }
+
 constexpr MigrationStep kVolatileSteps[] = {
     {"create the v1 schema (ifs, addrs)", volatile_v0_to_v1},
     {"add extra and routers to addrs", volatile_v1_to_v2},
+    {"add the temp_values table", volatile_v2_to_v3},
 };
 static_assert(std::size(kVolatileSteps) == kCurrentVolatileSchemaVersion);
 

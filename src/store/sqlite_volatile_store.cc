@@ -29,6 +29,9 @@ constexpr const char* kPutAddr =
     "remote_text = excluded.remote_text, explicit_prefix = excluded.explicit_prefix, "
     "extra = excluded.extra, routers = excluded.routers";
 constexpr const char* kDelAddr = "DELETE FROM addrs WHERE aobjname = ?1";
+constexpr const char* kSelValues = "SELECT key, value FROM temp_values ORDER BY key";
+constexpr const char* kDelValues = "DELETE FROM temp_values";
+constexpr const char* kPutValue = "INSERT INTO temp_values(key, value) VALUES(?1, ?2)";
 
 void bind_ip(Stmt& st, int idx, const std::optional<IpAddr>& a) {
   if (a && a->family != 0)
@@ -128,6 +131,16 @@ Result<VolatileState> SqliteVolatileStore::load() {
       state.addrs.push_back(std::move(*o));
     }
   }
+  {
+    Result<Stmt> st = db_.cached(kSelValues);
+    if (!st) return st.status();
+    for (;;) {
+      Result<bool> row = st->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      state.values[st->col_text(0)] = st->col_text(1);
+    }
+  }
   IPADM_TRY(txn->commit());
   return state;
 }
@@ -167,6 +180,22 @@ Status SqliteVolatileStore::put_addrs(const std::vector<AddrObj>& objs) {
   Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
   if (!txn) return txn.status();
   for (const AddrObj& o : objs) IPADM_TRY(put_addr(o));
+  return txn->commit();
+}
+
+Status SqliteVolatileStore::put_values(const std::map<std::string, std::string>& values) {
+  Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
+  if (!txn) return txn.status();
+  {
+    Result<Stmt> del = db_.cached(kDelValues);
+    if (!del) return del.status();
+    IPADM_TRY(del->run());
+  }
+  for (const auto& [k, v] : values) {
+    Result<Stmt> st = db_.cached(kPutValue);
+    if (!st) return st.status();
+    IPADM_TRY(st->bind(1, k).bind(2, v).run());
+  }
   return txn->commit();
 }
 

@@ -33,6 +33,7 @@ class SqliteVolatileStore : public VolatileStore {
   Status del_if(const std::string& ifname) override;  // and its addrs
   Status put_addr(const AddrObj& o) override;
   Status del_addr(const std::string& aobjname) override;
+  Status put_values(const std::map<std::string, std::string>& values) override;
   // All of objs in one transaction.
   Status put_addrs(const std::vector<AddrObj>& objs) override;
 

@@ -4,6 +4,7 @@
 // process crash only (synchronous=OFF is enough on tmpfs).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace ipadm::store {
 struct VolatileState {
   std::vector<IfObj> ifs;
   std::vector<AddrObj> addrs;
+  std::map<std::string, std::string> values;  // see put_values
 };
 
 class VolatileStore {
@@ -25,6 +27,10 @@ class VolatileStore {
   virtual Status del_if(const std::string& ifname) = 0;  // and its addrs
   virtual Status put_addr(const AddrObj& o) = 0;
   virtual Status del_addr(const std::string& aobjname) = 0;
+  // The temporary property values the daemon keeps itself (core::PropService:
+  // values with no home in the kernel), opaque key -> value. Replaces the
+  // whole set in one transaction.
+  virtual Status put_values(const std::map<std::string, std::string>& values) = 0;
   // Many at once (boot restore); implementations should use one transaction.
   virtual Status put_addrs(const std::vector<AddrObj>& objs) {
     for (auto& o : objs) IPADM_TRY(put_addr(o));

@@ -174,8 +174,31 @@ def test_second_daemon_refused():
         eq(e.stop_daemon(), 0, "first daemon exit status")
 
 
+def test_temporary_values_survive_restart():
+    """-t values the kernel cannot hold (private, exchange_routes, the
+    interface metric) come back after a SIGKILL and restart, as the kernel's
+    own values do; the kernel's address stays untouched."""
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        e.ipadm_ok("set-addrprop", "-t", "-p", "private=on", "veth0/v4")
+        e.ipadm_ok("set-ifprop", "-t", "-p", "exchange_routes=off", "-m", "ipv4", "veth0")
+        before = e.kaddr("192.0.2.10")
+        e.stop_daemon(signal.SIGKILL)
+        e.start_daemon()
+        out = e.ipadm_ok("show-addrprop", "-c", "-o", "current,persistent", "-p", "private",
+                         "veth0/v4").strip()
+        eq(out, "on:", "private: temporary value kept, nothing persisted")
+        out = e.ipadm_ok("show-ifprop", "-c", "-o", "current", "-p", "exchange_routes",
+                         "-m", "ipv4", "veth0").strip()
+        eq(out, "off", "exchange_routes kept")
+        check("p" in e.show_addr_map()["veth0/v4"]["current"], "show-addr 'p' letter")
+        eq(e.kaddr("192.0.2.10"), before, "kernel address untouched")
+
+
 if __name__ == "__main__":
     main([
+        test_temporary_values_survive_restart,
         test_kill9_restart_keeps_state,
         test_sigterm_clean_exit,
         test_second_daemon_refused,

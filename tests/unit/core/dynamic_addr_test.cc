@@ -15,6 +15,7 @@
 #include "dhcp/agent.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
+#include "store/sqlite_volatile_store.h"
 
 namespace ipadm::core {
 namespace {
@@ -320,6 +321,56 @@ TEST_F(DynamicAddrTest, AddrconfRestoreTurnsSlaacOnBeforeTheLinkLocal) {
   EXPECT_NE(k2.find_addr(i2, ip("fe80::ff:fe00:1")), nullptr);
   EXPECT_EQ(k2.sysctl("net/ipv6/conf/veth0/accept_ra"), "1");
   EXPECT_TRUE(k2.find_link(i2)->flags & IFF_UP);
+}
+
+}  // namespace
+}  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+// A -t value of a property the kernel cannot hold survives a daemon restart
+// (the volatile mirror keeps it).
+TEST(TempValues, SurviveADaemonRestart) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto vs = store::SqliteVolatileStore::open(":memory:");
+  ASSERT_TRUE(vs.is_ok()) << vs.status().to_string();
+  netlink::FakeKernel k;
+  k.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+  {
+    AddrObjMap m(vs->get());
+    Service s(k, **st, m);
+    ASSERT_TRUE(s.create_addr(static_addr_req("veth0/a", "192.0.2.1/24")).is_ok());
+    rpc::SetPropReq r;
+    r.set_object_kind("addr");
+    r.set_object("veth0/a");
+    r.set_name("private");
+    r.set_value("on");
+    r.set_temporary(true);
+    ASSERT_TRUE(s.set_prop(r).is_ok());
+    r.set_object_kind("if");
+    r.set_object("veth0");
+    r.set_protocol("ipv4");
+    r.set_name("exchange_routes");
+    r.set_value("off");
+    ASSERT_TRUE(s.set_prop(r).is_ok());
+  }
+  AddrObjMap m(vs->get());
+  ASSERT_TRUE(m.load().is_ok());
+  Service s(k, **st, m);
+  ASSERT_TRUE(s.reconcile().is_ok());
+  auto current = [&](const char* kind, const char* obj, const char* name) {
+    rpc::ShowPropReq q;
+    q.set_object_kind(kind);
+    q.set_object(obj);
+    q.add_names(name);
+    auto rep = s.show_prop(q);
+    EXPECT_TRUE(rep.is_ok());
+    return rep && rep->props_size() ? rep->props(0).current() : std::string("?");
+  };
+  EXPECT_EQ(current("addr", "veth0/a", "private"), "on");
+  EXPECT_EQ(current("if", "veth0", "exchange_routes"), "off");
 }
 
 }  // namespace

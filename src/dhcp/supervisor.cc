@@ -1,5 +1,4 @@
-#include "dhcp/udhcpc_supervisor.h"
-
+#include "dhcp/supervisor.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -26,36 +25,24 @@ std::string exit_text(int status) {
   return "ended";
 }
 
-std::vector<std::string> client_argv(const std::string& hook, const Params& p,
-                                     const UdhcpcTuning& t) {
-  std::vector<std::string> v = {"udhcpc", "-f", "-i", p.ifname, "-s", hook,
-                                "-t", std::to_string(t.discover_count),
-                                "-T", std::to_string(t.discover_interval_s),
-                                "-A", std::to_string(t.retry_pause_s)};
-  if (p.request && p.request->family == AF_INET) {
-    v.push_back("-r");
-    v.push_back(p.request->to_string());
-  }
-  if (!p.hostname.empty()) {
-    v.push_back("-x");
-    v.push_back("hostname:" + p.hostname);
-  }
-  return v;
-}
-
 }  // namespace
 
-void UdhcpcAgent::Supervisor::log(const std::string& msg) {
+void SupervisedAgent::Supervisor::log(const std::string& msg) {
   if (a_.tuning_.log) a_.tuning_.log(msg);
 }
 
-UdhcpcAgent::Supervisor::Client* UdhcpcAgent::Supervisor::client_of(const Proc& p) {
+SupervisedAgent::Supervisor::Client* SupervisedAgent::Supervisor::client_of(const Proc& p) {
   auto it = clients_.find(p.aobjname);
   if (it == clients_.end() || it->second.gen != p.gen) return nullptr;
   return &it->second;
 }
 
-void UdhcpcAgent::Supervisor::run() {
+bool SupervisedAgent::Supervisor::busy(const std::string& aobjname) const {
+  return std::any_of(procs_.begin(), procs_.end(),
+                     [&](const Proc& p) { return p.aobjname == aobjname; });
+}
+
+void SupervisedAgent::Supervisor::run() {
   for (;;) {
     if (!take_commands()) quitting_ = true;
     reap();
@@ -88,7 +75,7 @@ void UdhcpcAgent::Supervisor::run() {
   }
 }
 
-bool UdhcpcAgent::Supervisor::take_commands() {
+bool SupervisedAgent::Supervisor::take_commands() {
   std::deque<Cmd> cmds;
   {
     std::lock_guard<std::mutex> l(a_.mu_);
@@ -102,8 +89,9 @@ bool UdhcpcAgent::Supervisor::take_commands() {
   return go_on;
 }
 
-void UdhcpcAgent::Supervisor::apply(const Cmd& c) {
+void SupervisedAgent::Supervisor::apply(const Cmd& c) {
   const std::string& name = c.params.aobjname;
+  const ClientDriver& drv = *a_.driver_;
   auto it = clients_.find(name);
   switch (c.kind) {
     case Cmd::Start: {
@@ -116,16 +104,28 @@ void UdhcpcAgent::Supervisor::apply(const Cmd& c) {
       cl.params = c.params;
       cl.gen = c.gen;
       cl.backoff = a_.tuning_.backoff_min;
-      spawn(cl);
+      cl.restart_at = Clock::now();
+      if (!busy(name)) spawn(cl);  // else: once the previous process is reaped
       break;
     }
     case Cmd::Stop:
       if (it == clients_.end()) return;
-      if (it->second.proc) begin_stop(*it->second.proc, c.release);
+      if (it->second.proc) {
+        begin_stop(*it->second.proc, c.release);
+      } else if (c.release && drv.release_signal() == 0 && !busy(name)) {
+        launch_releaser(it->second.params, it->second.gen);  // between restarts
+      }
       clients_.erase(it);
       break;
     case Cmd::Renew:
-      if (it != clients_.end() && it->second.proc) kill(it->second.proc->pid, SIGUSR1);
+      if (it == clients_.end()) return;
+      if (drv.renew_signal() != 0) {
+        if (it->second.proc) kill(it->second.proc->pid, drv.renew_signal());
+      } else {  // renew = restart, same generation
+        if (it->second.proc) begin_stop(*it->second.proc, false);
+        it->second.proc = nullptr;
+        it->second.restart_at = Clock::now();
+      }
       break;
     case Cmd::StopAll:
     case Cmd::Quit:
@@ -137,69 +137,104 @@ void UdhcpcAgent::Supervisor::apply(const Cmd& c) {
   publish_pids();
 }
 
-void UdhcpcAgent::Supervisor::spawn(Client& c) {
+SupervisedAgent::Supervisor::Proc* SupervisedAgent::Supervisor::launch(
+    const Params& params, uint64_t gen, const std::vector<std::string>& argv) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    log("dhcp: " + c.params.aobjname + ": socketpair: " + std::strerror(errno));
-    c.restart_at = Clock::now() + c.backoff;
-    c.backoff = std::min(c.backoff * 2, a_.tuning_.backoff_max);
-    return;
+    log("dhcp: " + params.aobjname + ": socketpair: " + std::strerror(errno));
+    return nullptr;
   }
   SpawnSpec spec;
-  spec.path = a_.client_path_;
-  spec.argv = client_argv(a_.hook_path_, c.params, a_.tuning_);
+  spec.path = a_.driver_->client_path();
+  spec.argv = argv;
   spec.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
               std::string(kHookFdEnv) + "=" + std::to_string(kHookFd)};
   spec.hook_sock = sv[1];
-  spec.raise_ambient = geteuid() != 0;
+  spec.ambient_caps = geteuid() != 0 ? a_.driver_->ambient_caps() : 0;
   auto child = spawn_client(spec);
   close(sv[1]);
   if (!child) {
     close(sv[0]);
-    log("dhcp: " + c.params.aobjname + ": " + child.status().to_string() + "; retrying in " +
-        std::to_string(c.backoff.count()) + " ms");
-    c.restart_at = Clock::now() + c.backoff;
-    c.backoff = std::min(c.backoff * 2, a_.tuning_.backoff_max);
-    return;
+    log("dhcp: " + params.aobjname + ": " + child.status().to_string());
+    return nullptr;
   }
   Proc p;
-  p.aobjname = c.params.aobjname;
-  p.gen = c.gen;
+  p.aobjname = params.aobjname;
+  p.params = params;
+  p.gen = gen;
   p.pid = child->pid;
   p.pidfd = child->pidfd;
   p.sock = sv[0];
   p.started = Clock::now();
   procs_.push_back(std::move(p));
-  c.proc = &procs_.back();
   publish_pids();
+  return &procs_.back();
 }
 
-void UdhcpcAgent::Supervisor::begin_stop(Proc& p, bool release) {
+// The driver's release program for p: a dying process from the start (its
+// messages are acked, never delivered), SIGTERM after release_grace.
+void SupervisedAgent::Supervisor::launch_releaser(const Params& p, uint64_t gen) {
+  auto argv = a_.driver_->release_argv(p, a_.hook_path_);
+  if (argv.empty()) return;
+  Proc* r = launch(p, gen, argv);
+  if (!r) return;
+  r->dying = true;
+  r->stage = Stage::Releaser;
+  r->deadline = Clock::now() + a_.tuning_.release_grace;
+}
+
+void SupervisedAgent::Supervisor::retry_later(Client& c) {
+  c.restart_at = Clock::now() + c.backoff;
+  c.backoff = std::min(c.backoff * 2, a_.tuning_.backoff_max);
+}
+
+void SupervisedAgent::Supervisor::spawn(Client& c) {
+  c.proc = launch(c.params, c.gen, a_.driver_->run_argv(c.params, a_.hook_path_));
+  if (!c.proc) {
+    log("dhcp: " + c.params.aobjname + ": retrying in " + std::to_string(c.backoff.count()) +
+        " ms");
+    retry_later(c);
+  }
+}
+
+void SupervisedAgent::Supervisor::begin_stop(Proc& p, bool release) {
   if (p.dying) return;
   p.dying = true;
-  if (release) {
-    kill(p.pid, SIGUSR2);
-    p.stage = 1;
+  int sig = release ? a_.driver_->release_signal() : 0;
+  if (sig != 0) {
+    kill(p.pid, sig);
+    p.stage = Stage::Releasing;
     p.deadline = Clock::now() + a_.tuning_.release_grace;
-  } else {
-    p.stage = 1;  // no release: straight to SIGTERM
-    escalate(p);
+    return;
+  }
+  p.release_after = release;  // release program, once reaped
+  terminate(p);
+}
+
+void SupervisedAgent::Supervisor::terminate(Proc& p) {
+  kill(p.pid, SIGTERM);
+  p.stage = Stage::Terming;
+  p.deadline = Clock::now() + a_.tuning_.term_grace;
+}
+
+void SupervisedAgent::Supervisor::escalate(Proc& p) {
+  switch (p.stage) {
+    case Stage::Running:
+      return;
+    case Stage::Releasing:
+    case Stage::Releaser:
+      terminate(p);
+      return;
+    case Stage::Terming:
+    case Stage::Killed:
+      kill(p.pid, SIGKILL);
+      p.stage = Stage::Killed;
+      p.deadline = Clock::now() + std::chrono::seconds(1);
+      return;
   }
 }
 
-void UdhcpcAgent::Supervisor::escalate(Proc& p) {
-  if (p.stage == 1) {
-    kill(p.pid, SIGTERM);
-    p.stage = 2;
-    p.deadline = Clock::now() + a_.tuning_.term_grace;
-  } else {
-    kill(p.pid, SIGKILL);
-    p.stage = 3;
-    p.deadline = Clock::now() + std::chrono::seconds(1);
-  }
-}
-
-void UdhcpcAgent::Supervisor::reap() {
+void SupervisedAgent::Supervisor::reap() {
   for (auto it = procs_.begin(); it != procs_.end();) {
     int status = 0;
     pid_t r = waitpid(it->pid, &status, WNOHANG);
@@ -214,23 +249,26 @@ void UdhcpcAgent::Supervisor::reap() {
   publish_pids();
 }
 
-// REQUIRES: p is reaped; p is erased from procs_ right after.
-void UdhcpcAgent::Supervisor::on_exit(Proc& p, int status) {
+// REQUIRES: p is reaped; p is erased from procs_ right after. A release
+// program launched here is appended to procs_ (list: iterators stay valid).
+void SupervisedAgent::Supervisor::on_exit(Proc& p, int status) {
   // A message the hook sent just before the exit is still handled (and acked).
   if (!p.sock_eof) on_readable(p);
   close(p.sock);
   if (p.pidfd >= 0) close(p.pidfd);
+  const ClientDriver& drv = *a_.driver_;
+  drv.after_exit(p.params);
+  if (p.release_after && !quitting_) launch_releaser(p.params, p.gen);
   Client* c = client_of(p);
-  if (!c || c->proc != &p) return;  // stopped or replaced: expected exit
+  if (!c || c->proc != &p) return;  // stopped, replaced or restarted: expected exit
   c->proc = nullptr;
   if (Clock::now() - p.started > a_.tuning_.backoff_max) c->backoff = a_.tuning_.backoff_min;
-  log("dhcp: " + p.aobjname + ": udhcpc " + exit_text(status) + ", restarting in " +
-      std::to_string(c->backoff.count()) + " ms");
-  c->restart_at = Clock::now() + c->backoff;
-  c->backoff = std::min(c->backoff * 2, a_.tuning_.backoff_max);
+  log("dhcp: " + p.aobjname + ": " + std::string(drv.program()) + " " + exit_text(status) +
+      ", restarting in " + std::to_string(c->backoff.count()) + " ms");
+  retry_later(*c);
 }
 
-void UdhcpcAgent::Supervisor::on_readable(Proc& p) {
+void SupervisedAgent::Supervisor::on_readable(Proc& p) {
   for (;;) {
     std::string buf(kMaxMessage + 1, '\0');
     ssize_t n = recv(p.sock, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
@@ -256,23 +294,23 @@ void UdhcpcAgent::Supervisor::on_readable(Proc& p) {
       auto m = hook_decode(buf);
       if (!m)
         log("dhcp: " + p.aobjname + ": bad hook message: " + m.status().to_string());
-      else if (!(was_fresh && m->event == "deconfig"))  // start-up deconfig: dropped (agent.h)
+      else if (!a_.driver_->dropped(m->event, was_fresh))
         deliver(p, *c, *m);
     }
-    if (p.dying && p.stage == 1) escalate(p);  // the release has been done
+    if (p.stage == Stage::Releasing) escalate(p);  // the release has been done
     char ack = kAck;
     ssize_t r = send(p.sock, &ack, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
     (void)r;
   }
 }
 
-void UdhcpcAgent::Supervisor::deliver(Proc& p, Client& c, const HookMessage& m) {
+void SupervisedAgent::Supervisor::deliver(Proc& p, Client& c, const HookMessage& m) {
   auto iface = m.vars.find("interface");
   if (iface != m.vars.end() && iface->second != c.params.ifname) {
     log("dhcp: " + p.aobjname + ": hook message for interface " + iface->second + " dropped");
     return;
   }
-  auto ev = event_from_hook(m, p.aobjname);
+  auto ev = a_.driver_->translate(m, p.aobjname);
   if (!ev) {
     log("dhcp: " + p.aobjname + ": " + m.event + " dropped: " + ev.status().to_string());
     return;
@@ -288,16 +326,16 @@ void UdhcpcAgent::Supervisor::deliver(Proc& p, Client& c, const HookMessage& m) 
   a_.sink_(*ev);
 }
 
-void UdhcpcAgent::Supervisor::fire_timers() {
+void SupervisedAgent::Supervisor::fire_timers() {
   auto now = Clock::now();
   for (auto& p : procs_)
     if (p.dying && p.deadline <= now) escalate(p);
   if (quitting_) return;
   for (auto& [n, c] : clients_)
-    if (!c.proc && c.restart_at <= now) spawn(c);
+    if (!c.proc && c.restart_at <= now && !busy(n)) spawn(c);
 }
 
-int UdhcpcAgent::Supervisor::poll_timeout_ms() const {
+int SupervisedAgent::Supervisor::poll_timeout_ms() const {
   auto now = Clock::now();
   auto next = now + std::chrono::seconds(60);
   bool no_pidfd = false;
@@ -305,14 +343,15 @@ int UdhcpcAgent::Supervisor::poll_timeout_ms() const {
     if (p.dying) next = std::min(next, p.deadline);
     if (p.pidfd < 0) no_pidfd = true;
   }
+  // A client waiting for its previous process is woken by that exit.
   for (const auto& [n, c] : clients_)
-    if (!c.proc) next = std::min(next, c.restart_at);
+    if (!c.proc && !busy(n)) next = std::min(next, c.restart_at);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
   if (no_pidfd) ms = std::min<long long>(ms, 200);  // no pidfd: poll for exits
   return static_cast<int>(std::max<long long>(ms, 0));
 }
 
-void UdhcpcAgent::Supervisor::publish_pids() {
+void SupervisedAgent::Supervisor::publish_pids() {
   std::vector<pid_t> pids;
   std::multiset<std::string> live;
   for (const auto& p : procs_) {
