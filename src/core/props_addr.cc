@@ -98,8 +98,9 @@ std::string cur_primary(const AddrObj& o, Ka, const AddrWant&) {
 std::string cur_empty(const AddrObj&, Ka, const AddrWant&) { return ""; }
 std::string cur_transmit(const AddrObj&, Ka, const AddrWant& w) { return onoff(w.transmit); }
 std::string cur_zone(const AddrObj&, Ka, const AddrWant&) { return "global"; }
-std::string cur_metric(const AddrObj&, Ka, const AddrWant& w) {
-  return std::to_string(effective_metric(w));
+// The kernel's own value when the address is there (IFA_RT_PRIORITY).
+std::string cur_metric(const AddrObj&, Ka ka, const AddrWant& w) {
+  return std::to_string(ka ? ka->rt_priority : effective_metric(w));
 }
 std::string cur_noprefixroute(const AddrObj&, Ka ka, const AddrWant& w) {
   return onoff(ka ? (ka->flags & IFA_F_NOPREFIXROUTE) : w.noprefixroute);

@@ -104,6 +104,7 @@ Status FakeKernel::add_one(const AddrRequest& req) {
   if (req.nodad) a.flags |= IFA_F_NODAD;
   if (req.noprefixroute) a.flags |= IFA_F_NOPREFIXROUTE;
   if (v6 && !req.nodad) a.flags |= IFA_F_TENTATIVE;
+  a.rt_priority = req.route_metric.value_or(0);
   if (!v6) a.label = ls->link.ifname;
   addrs_[AddrKey{req.ifindex, local, req.prefixlen}] = a;
   return Status::ok();
@@ -145,6 +146,9 @@ Status FakeKernel::addr_replace(const AddrRequest& req) {
     a.flags &= ~(IFA_F_NODAD | IFA_F_NOPREFIXROUTE);
     if (req.nodad) a.flags |= IFA_F_NODAD;
     if (req.noprefixroute) a.flags |= IFA_F_NOPREFIXROUTE;
+    if (req.route_metric.value_or(0) != 0) a.rt_priority = *req.route_metric;  // 0: kept
+  } else {
+    a.rt_priority = req.route_metric.value_or(0);
   }
   replace_log_.push_back(req);
   return Status::ok();

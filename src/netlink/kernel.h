@@ -39,6 +39,7 @@ struct Addr {
   uint32_t valid_lft = 0xffffffff;
   uint32_t preferred_lft = 0xffffffff;
   std::string label;              // IFA_LABEL (v4 only)
+  uint32_t rt_priority = 0;       // IFA_RT_PRIORITY: prefix route metric (0: none)
 };
 
 // One address to add or delete. For delete, local/prefixlen/peer identify it.

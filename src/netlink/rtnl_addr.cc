@@ -83,6 +83,7 @@ Result<Addr> decode_addr(NlMsg msg) {
     a.preferred_lft = ci.ifa_prefered;
   }
   if (tb[IFA_LABEL] && a.family == AF_INET) a.label = attr_string(tb[IFA_LABEL]);
+  if (tb[IFA_RT_PRIORITY]) a.rt_priority = attr_u32(tb[IFA_RT_PRIORITY]);
   return a;
 }
 

@@ -43,6 +43,7 @@ TEST(DecodeAddr, Ipv4WithoutPeerHasLabelLifetimesAndFlags) {
   ifa_cacheinfo ci{100, 200, 0, 0};
   b.attr(IFA_CACHEINFO, &ci, sizeof(ci));
   b.attr_u32(IFA_FLAGS, IFA_F_PERMANENT | IFA_F_NOPREFIXROUTE);
+  b.attr_u32(IFA_RT_PRIORITY, 77);
 
   auto a = decode_addr(b.bytes());
   ASSERT_TRUE(a) << a.status().to_string();
@@ -54,6 +55,7 @@ TEST(DecodeAddr, Ipv4WithoutPeerHasLabelLifetimesAndFlags) {
   EXPECT_EQ(a->flags, uint32_t{IFA_F_PERMANENT | IFA_F_NOPREFIXROUTE});
   EXPECT_EQ(a->preferred_lft, 100u);
   EXPECT_EQ(a->valid_lft, 200u);
+  EXPECT_EQ(a->rt_priority, 77u);
   EXPECT_EQ(a->label, "veth0");
 }
 
