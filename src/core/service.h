@@ -101,11 +101,17 @@ class Service {
   // The agent that runs the DHCP clients; unset: create-addr -T dhcp fails
   // with DhcpStartError. Set before serving requests.
   void set_dhcp_agent(dhcp::Agent* agent) { dhcp_ = agent; }
+  // The DHCPv6 agent of addrconf objects with stateful=yes (unset: their
+  // stateful part is not run, which show-addrprop cannot tell; the daemon
+  // always sets it).
+  void set_dhcp6_agent(dhcp::Agent* agent) { dhcp6_ = agent; }
+  void on_dhcp6_event(const dhcp::Event& ev);
   // The agent's sink: applies, replaces or removes a lease in the kernel
   // and the map. Takes the service lock.
   void on_dhcp_event(const dhcp::Event& ev);
   // Start-up, after privileges are dropped: restarts the clients of the
-  // active dhcp objects, asking for the lease the kernel still holds.
+  // active dhcp objects, asking for the lease the kernel still holds, and
+  // the DHCPv6 clients of stateful addrconf objects.
   void resume_dhcp();
 
  private:
@@ -150,6 +156,8 @@ class Service {
                                          const std::string& extra);
   Status start_addrconf_locked_(const AddrObj& o, int ifindex, bool add_linklocal);
   Status stop_addrconf_locked_(const AddrObj& o, int ifindex);
+  // Starts the DHCPv6 client of a stateful addrconf object (no-op else).
+  Status start_dhcp6_locked_(const AddrObj& o);
   // Shared steps of create-addr (service_addr.cc).
   struct NewAddr {
     AddrObjName name;
@@ -172,6 +180,7 @@ class Service {
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   dhcp::Agent* dhcp_ = nullptr;
+  dhcp::Agent* dhcp6_ = nullptr;
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
 };

@@ -194,7 +194,7 @@ Status Service::enable_addr(const rpc::AddrObjReq& req) {
       }
       return s;
     }
-    return n->atype == AddrType::Dhcp ? start_dhcp_locked_(*n) : Status::ok();
+    return n->atype == AddrType::Dhcp ? start_dhcp_locked_(*n) : start_dhcp6_locked_(*n);
   }
   if (r.prefixlen > 0) {
     n->prefixlen = r.prefixlen;

@@ -14,6 +14,8 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 #include "common/addr_extra.h"
 #include "core/service.h"
 
@@ -70,10 +72,56 @@ Status Service::start_addrconf_locked_(const AddrObj& o, int ifindex, bool add_l
   return s;
 }
 
-// Stops SLAAC and removes what it made (addresses the kernel derived from
-// router advertisements: IPv6, not permanent, not link-local). The
+Status Service::start_dhcp6_locked_(const AddrObj& o) {
+  auto conf = parse_addrconf(o.extra);
+  IPADM_TRY(conf);
+  if (!conf->stateful || !dhcp6_) return Status::ok();
+  dhcp::Params p;
+  p.aobjname = o.aobjname;
+  p.ifname = o.ifname;
+  return dhcp6_->start(p);
+}
+
+void Service::on_dhcp6_event(const dhcp::Event& ev) {
+  std::lock_guard lock(mu_);
+  if (dhcp6_ && !dhcp6_->current(ev)) return;  // stopped meanwhile
+  const AddrObj* o = map_.find_addr(ev.aobjname);
+  if (!o || o->atype != AddrType::Addrconf || !(o->flags & kActive) || !ev.lease) return;
+  auto idx = ifindex_locked_(o->ifname);
+  if (!idx) return;
+  const dhcp::Lease& l = *ev.lease;
+  if (l.addr.family != AF_INET6 || l.addr.is_zero() || l.addr.is_v6_linklocal()) return;
+  netlink::AddrRequest r;
+  r.ifindex = *idx;
+  r.local = l.addr;
+  r.prefixlen = static_cast<uint8_t>(l.prefixlen > 0 && l.prefixlen <= 128 ? l.prefixlen : 128);
+  switch (ev.kind) {
+    case dhcp::EventKind::Bound:
+    case dhcp::EventKind::Renew:
+      // A finite lifetime keeps it apart from static addresses (not
+      // IFA_F_PERMANENT): shown under the object, removed with it.
+      if (l.lease_secs > 0 && l.lease_secs != 0xffffffffu) {
+        r.valid_lft = l.lease_secs;
+        r.preferred_lft = std::min(l.preferred_secs ? l.preferred_secs : l.lease_secs,
+                                   l.lease_secs);
+      }
+      kernel_.addr_replace(r).ignore();
+      break;
+    case dhcp::EventKind::Deconfig:
+      kernel_.addr_del(r).ignore();  // may have expired already
+      break;
+    case dhcp::EventKind::LeaseFail:
+    case dhcp::EventKind::Nak:
+      break;
+  }
+}
+
+// Stops SLAAC and DHCPv6 and removes what they made (addresses the kernel
+// derived from router advertisements and DHCPv6 leases: IPv6, not
+// permanent, not link-local). The
 // link-local address itself is the caller's (it is the object's address).
 Status Service::stop_addrconf_locked_(const AddrObj& o, int ifindex) {
+  if (dhcp6_) dhcp6_->stop(o.aobjname, false);
   IPADM_TRY(kernel_.sysctl_set(v6conf(o.ifname, "accept_ra"), "0"));
   IPADM_TRY(kernel_.sysctl_set(v6conf(o.ifname, "autoconf"), "0"));
   auto addrs = kernel_.addrs(AF_INET6, ifindex);
@@ -128,6 +176,8 @@ Status Service::create_addrconf_locked_(const rpc::CreateAddrReq& req) {
       return s;
     }
   }
+  // The client waits for the link-local address's DAD itself.
+  start_dhcp6_locked_(*obj).ignore();  // it retries on its own; never fatal
   return Status::ok();
 }
 

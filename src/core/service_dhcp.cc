@@ -210,8 +210,11 @@ void Service::on_dhcp_event(const dhcp::Event& ev) {
 
 void Service::resume_dhcp() {
   std::lock_guard lock(mu_);
-  for (auto& [name, o] : map_.addrs())
-    if (o.atype == AddrType::Dhcp && (o.flags & kActive)) start_dhcp_locked_(o).ignore();
+  for (auto& [name, o] : map_.addrs()) {
+    if (!(o.flags & kActive)) continue;
+    if (o.atype == AddrType::Dhcp) start_dhcp_locked_(o).ignore();
+    if (o.atype == AddrType::Addrconf) start_dhcp6_locked_(o).ignore();
+  }
 }
 
 // delete-addr of a dhcp object. The client goes first (with -r it sends a

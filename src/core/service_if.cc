@@ -199,7 +199,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     if (report) report->add_failed(aobjname + ": " + s.to_string());
   };
   bool some_failed = false;
-  std::vector<size_t> dhcp_objs;
+  std::vector<size_t> client_objs;  // DHCP clients to start once the link is up
   for (const auto& r : *recs) {
     const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
     auto o = dynamic ? dynamic_from_record_locked_(r)
@@ -226,7 +226,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     }
     if (r.atype == AddrType::Dhcp) {
       o->flags = kActive | kPersist;
-      dhcp_objs.push_back(objs.size());
+      client_objs.push_back(objs.size());
       objs.push_back(std::move(*o));
       continue;  // its client starts once the link is up
     }
@@ -241,6 +241,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
       props_.decorate_addr_request(*o, &reqs.back());
       req_obj.push_back(objs.size());
     }
+    if (r.atype == AddrType::Addrconf) client_objs.push_back(objs.size());  // DHCPv6
     objs.push_back(std::move(*o));
   }
   // The objects' map-mirror rows are written on another thread while the
@@ -279,8 +280,11 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
   map_.commit_addrs(objs);
   committed = true;
-  for (size_t i : dhcp_objs) {
-    if (Status s = start_dhcp_locked_(objs[i]); !s) {
+  for (size_t i : client_objs) {
+    if (!(objs[i].flags & kActive)) continue;  // not in the kernel (reported)
+    Status s = objs[i].atype == AddrType::Dhcp ? start_dhcp_locked_(objs[i])
+                                                : start_dhcp6_locked_(objs[i]);
+    if (!s) {
       some_failed = true;  // the object stays: refresh-addr starts it again
       note_failure(objs[i].aobjname, s);
     }

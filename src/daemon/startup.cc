@@ -19,6 +19,7 @@
 #include "daemon/log.h"
 #include "daemon/privileges.h"
 #include "daemon/server.h"
+#include "dhcp/dhclient6_agent.h"
 #include "dhcp/udhcpc_agent.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
@@ -176,6 +177,11 @@ int run_daemon(const Options& opt) {
   dhcp::UdhcpcAgent agent([&svc](const dhcp::Event& ev) { svc.on_dhcp_event(ev); }, {}, {},
                           tuning);
   svc.set_dhcp_agent(&agent);
+  dhcp::Dhclient6Tuning tuning6;
+  tuning6.log = [](const std::string& m) { log_info("dhcpv6: %s", m.c_str()); };
+  dhcp::Dhclient6Agent agent6([&svc](const dhcp::Event& ev) { svc.on_dhcp6_event(ev); },
+                              paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
+  svc.set_dhcp6_agent(&agent6);
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     return fail(ready, paths.legacy_conf().c_str(), s);
   if (Status s = load_delegation(svc, paths.delegation()); !s)
@@ -227,6 +233,7 @@ int run_daemon(const Options& opt) {
   // The clients stop without a release: their leases stay in the kernel
   // (with the lease time as lifetime) for the next ipmgmtd to adopt.
   agent.stop_all();
+  agent6.stop_all();
   if (!s) {
     log_err("serve: %s", s.to_string().c_str());
     return 1;

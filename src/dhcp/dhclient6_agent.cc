@@ -1,5 +1,6 @@
 #include "dhcp/dhclient6_agent.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,11 +53,29 @@ class Dhclient6Driver : public ClientDriver {
       return Status(Errc::DhcpStartError, dir_ + ": " + std::strerror(errno), errno);
     if (access(dir_.c_str(), W_OK | X_OK) != 0)
       return Status(Errc::DhcpStartError, dir_ + ": " + std::strerror(errno), errno);
-    return Status::ok();
+    return write_conf();
   }
 
+  // Our configuration file, rewritten (atomically) by every start: without
+  // one dhclient -6 asks for no option at all.
+  Status write_conf() const {
+    static const char kConf[] = "request dhcp6.name-servers, dhcp6.domain-search;\n";
+    std::string tmp = conf() + ".tmp";
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0) return Status(Errc::DhcpStartError, tmp + ": " + std::strerror(errno), errno);
+    bool ok = write(fd, kConf, sizeof(kConf) - 1) == static_cast<ssize_t>(sizeof(kConf) - 1);
+    ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp.c_str(), conf().c_str()) != 0) {
+      int e = errno;
+      unlink(tmp.c_str());
+      return Status(Errc::DhcpStartError, conf() + ": " + std::strerror(e), e);
+    }
+    return Status::ok();
+  }
+  std::string conf() const { return dir_ + "/dhclient6.conf"; }
+
   std::vector<std::string> common(const std::string& hook, const std::string& pid_file) const {
-    return {"dhclient", "-6", "-N", "-d", "-cf", "/dev/null", "-sf", hook,
+    return {"dhclient", "-6", "-N", "-d", "-cf", conf(), "-sf", hook,
             "-e", std::string(kHookFdEnv) + "=" + std::to_string(kHookFd),
             "-pf", pid_file};
   }

@@ -2,11 +2,12 @@
 // stateful=yes, a SupervisedAgent (supervised_agent.h) running ISC dhclient.
 //
 // One client per address object:
-//   dhclient -6 -N -d -cf /dev/null -sf HOOK -e IPMGMT_DHCP_FD=9
+//   dhclient -6 -N -d -cf DIR/dhclient6.conf -sf HOOK -e IPMGMT_DHCP_FD=9
 //            --dad-wait-time S -lf DIR/NAME.leases -pf DIR/NAME.pid IF
-// -- IPv6, one IA_NA, foreground, our own (empty) configuration file (a
-// `script` statement in /etc/dhcp/dhclient.conf would bypass the hook; the
-// built-in defaults still request name servers and domain search), the hook
+// -- IPv6, one IA_NA, foreground, our own configuration file, written by
+// start(): only "request dhcp6.name-servers, dhcp6.domain-search;" (a
+// `script` statement in /etc/dhcp/dhclient.conf would bypass the hook, and
+// with an empty one dhclient requests no option at all -- measured), the hook
 // as script (dhclient gives it only its own variables plus those of -e). No
 // -q: it would silence dhclient's errors on stderr (the daemon's log) too.
 // dhclient applies nothing itself. NAME is the aobjname with every byte
@@ -20,7 +21,7 @@
 //
 // stop(release=false) = SIGTERM (dhclient then runs no script and sends
 // nothing). stop(release=true) = SIGTERM, then once it is reaped
-//   dhclient -6 -N -r -d -cf /dev/null -sf HOOK -e ... -lf DIR/NAME.leases
+//   dhclient -6 -N -r -d -cf DIR/dhclient6.conf -sf HOOK -e ... -lf DIR/NAME.leases
 //            -pf DIR/NAME.rpid IF
 // which sends a Release for the lease on file (its RELEASE6 hook message is
 // acked, not delivered: the daemon removes the address itself); the .rpid

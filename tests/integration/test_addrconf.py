@@ -10,6 +10,7 @@ object's name. Checked with ip -j and /proc/sys/net."""
 
 import ipaddress
 import os
+import signal
 import sys
 import time
 
@@ -124,6 +125,54 @@ def test_persistent_across_restart_and_reboot():
         check("_intfid=" in out, "addrconf object exported: %s" % out)
 
 
+DHCP6_POOL = (ipaddress.ip_address("2001:db8:2::100"), ipaddress.ip_address("2001:db8:2::1ff"))
+
+
+def dhcp6_addrs(e):
+    """veth0's addresses from dnsmasq's DHCPv6 pool: {local: addr_info}."""
+    lo, hi = DHCP6_POOL
+    return {a["local"]: a for a in e.addr_info("veth0")
+            if a["family"] == "inet6" and lo <= ipaddress.ip_address(a["local"]) <= hi}
+
+
+def start_dhcp6_server(e):
+    """dnsmasq: router advertisements with the managed (M) flag and a
+    DHCPv6 pool, 2-minute leases (dnsmasq serves a range only on a link
+    holding an address of its prefix)."""
+    e.nsexec("ip", "addr", "add", "2001:db8:2::1/64", "dev", "veth1", "nodad", ns=e.peer,
+             check=True)
+    return e.start_peer("dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
+                        "--interface=veth1", "--bind-interfaces", "--enable-ra",
+                        "--ra-param=veth1,4", "--dhcp-range=2001:db8:2::100,2001:db8:2::1ff,64,2m",
+                        "--dhcp-leasefile=" + os.path.join(e.root, "dnsmasq6.leases"),
+                        "--pid-file=", "--log-dhcp", log_name="dnsmasq6")
+
+
+def test_stateful_dhcpv6():
+    with Env() as e:
+        server = start_dhcp6_server(e)
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "addrconf", "veth0/v6")  # stateful=yes by default
+        wait_for(lambda: len(dhcp6_addrs(e)) == 1, timeout=40, what="DHCPv6 lease on veth0")
+        local, a = next(iter(dhcp6_addrs(e).items()))
+        eq(a["prefixlen"], 128, "DHCPv6 address is a /128")
+        check(0 < a["valid_life_time"] <= 120, "lease time as valid lifetime: %r" % a)
+        rows = [r for r in e.show_addr_rows() if r["addrobj"] == "veth0/v6"]
+        check(local + "/128" in [r["addr"] for r in rows], "shown under the object: %r" % rows)
+        # The daemon restarts: the lease stays, and a new client keeps it.
+        e.stop_daemon(signal.SIGKILL)
+        check(local in dhcp6_addrs(e), "lease kept while the daemon is down")
+        e.start_daemon()
+        time.sleep(2)
+        check(local in dhcp6_addrs(e), "lease kept across the restart")
+        e.ipadm_ok("delete-addr", "veth0/v6")
+        eq(dhcp6_addrs(e), {}, "DHCPv6 address removed with the object")
+        e.ipadm_ok("create-addr", "-T", "addrconf", "-p", "stateful=no", "veth0/v6")
+        time.sleep(6)
+        eq(dhcp6_addrs(e), {}, "stateful=no: no DHCPv6")
+        e.stop_peer(server)
+
+
 if __name__ == "__main__":
     main([test_stateless_slaac_show_delete, test_token_and_stateless_no,
-          test_persistent_across_restart_and_reboot])
+          test_persistent_across_restart_and_reboot, test_stateful_dhcpv6])

@@ -21,11 +21,15 @@
 #include <thread>
 
 #include "dhcp/hook.h"
+#include "dhcp/test_util.h"
 
 namespace ipadm::dhcp {
 namespace {
 
 using namespace std::chrono_literals;
+using testutil::count_lines;
+using testutil::read_file;
+using testutil::wait_for;
 
 // The fake udhcpc: parses the udhcpc options it is given, logs its argv and
 // fds, then runs BODY. hook EVENT [VAR=VALUE...] runs the hook like udhcpc
@@ -59,20 +63,6 @@ class TempDir {
   std::string path_;
 };
 
-std::string read_file(const std::string& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-int count_lines(const std::string& p, const std::string& needle = "") {
-  std::istringstream in(read_file(p));
-  int n = 0;
-  for (std::string l; std::getline(in, l);)
-    if (needle.empty() || l.find(needle) != std::string::npos) ++n;
-  return n;
-}
 
 bool alive(pid_t pid) {
   std::string st = read_file("/proc/" + std::to_string(pid) + "/stat");
@@ -81,15 +71,6 @@ bool alive(pid_t pid) {
   return rp != std::string::npos && rp + 2 < st.size() && st[rp + 2] != 'Z';
 }
 
-template <typename F>
-bool wait_for(F pred, std::chrono::milliseconds limit = 5000ms) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
 
 // Collects sink events; the sink takes svc_mu, like the daemon's service mutex.
 struct Recorder {
