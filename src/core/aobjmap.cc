@@ -80,16 +80,36 @@ Status AddrObjMap::mirror_addrs(const std::vector<AddrObj>& objs) {
   return mirror_ ? mirror_->put_addrs(objs) : Status::ok();
 }
 
-void AddrObjMap::commit_addrs(const std::vector<AddrObj>& objs) {
-  for (auto& o : objs) {  // one search per object (boot restore: thousands)
+void AddrObjMap::commit_addrs(const std::vector<AddrObj>& objs,
+                              std::vector<std::optional<AddrObj>>* replaced) {
+  if (replaced) replaced->assign(objs.size(), std::nullopt);
+  for (size_t i = 0; i < objs.size(); ++i) {  // one search per object (boot restore: thousands)
+    const AddrObj& o = objs[i];
     auto it = addrs_.lower_bound(o.aobjname);
     if (it != addrs_.end() && it->first == o.aobjname) {
       index_erase_(it->second);
+      if (replaced) (*replaced)[i] = std::move(it->second);
       it->second = o;
     } else {
       it = addrs_.emplace_hint(it, o.aobjname, o);
     }
     index_insert_(it->second);
+  }
+}
+
+void AddrObjMap::rollback_addrs(const std::vector<AddrObj>& objs,
+                                const std::vector<std::optional<AddrObj>>& replaced) {
+  for (size_t i = objs.size(); i-- > 0;) {
+    auto it = addrs_.find(objs[i].aobjname);
+    if (it != addrs_.end()) {
+      index_erase_(it->second);
+      addrs_.erase(it);
+    }
+    if (i < replaced.size() && replaced[i]) {
+      const AddrObj& old = *replaced[i];
+      addrs_[old.aobjname] = old;
+      index_insert_(old);
+    }
   }
 }
 

@@ -54,8 +54,15 @@ class AddrObjMap {
   // that does not use this map. commit_addrs then puts the same objects in
   // memory; unmirror_addrs instead gives up: it puts their mirror rows back
   // to what memory holds (rewritten, or deleted when memory has none).
+  // commit_addrs may run on another thread too, once mirror_addrs
+  // succeeded, if nothing else uses the map meanwhile; `replaced` (optional)
+  // receives what each object replaced in memory (nullopt: nothing), so
+  // that rollback_addrs can put memory back as it was.
   Status mirror_addrs(const std::vector<AddrObj>& objs);
-  void commit_addrs(const std::vector<AddrObj>& objs);
+  void commit_addrs(const std::vector<AddrObj>& objs,
+                    std::vector<std::optional<AddrObj>>* replaced = nullptr);
+  void rollback_addrs(const std::vector<AddrObj>& objs,
+                      const std::vector<std::optional<AddrObj>>& replaced);
   Status unmirror_addrs(const std::vector<AddrObj>& objs);
 
  private:

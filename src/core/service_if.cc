@@ -250,8 +250,14 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   // in between leaves the interface inactive in the mirror, so the next
   // restore redoes it, and reconcile meanwhile takes objects whose address
   // is not in the kernel as down. On failure the rows are put back.
-  auto mirrored = std::async(std::launch::async | std::launch::deferred,
-                             [&] { return map_.mirror_addrs(objs); });
+  // The memory map is updated on that thread too (nothing else uses the
+  // map during the batch); objects the kernel refused are rewritten after.
+  std::vector<std::optional<AddrObj>> replaced;
+  auto mirrored = std::async(std::launch::async | std::launch::deferred, [&] {
+    Status s = map_.mirror_addrs(objs);
+    if (s) map_.commit_addrs(objs, &replaced);
+    return s;
+  });
   std::vector<Status> results;
   Status batch = reqs.empty() ? Status::ok() : kernel_.addr_add_batch(reqs, &results);
   Status mirror_done = mirrored.get();
@@ -259,7 +265,11 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   struct Undo {
     std::function<void()> f;
     ~Undo() { f(); }
-  } undo{[&] { if (!committed) map_.unmirror_addrs(objs).ignore(); }};
+  } undo{[&] {
+    if (committed) return;
+    if (mirror_done) map_.rollback_addrs(objs, replaced);  // memory first:
+    map_.unmirror_addrs(objs).ignore();                    // the mirror follows it
+  }};
   IPADM_TRY(batch);
   IPADM_TRY(mirror_done);
   uint32_t added = 0;
@@ -276,9 +286,11 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     not_added.push_back(o);
   }
   IPADM_TRY(kernel_.link_set_up(*idx, true));
-  if (!not_added.empty()) IPADM_TRY(map_.mirror_addrs(not_added));
+  if (!not_added.empty()) {
+    IPADM_TRY(map_.mirror_addrs(not_added));
+    map_.commit_addrs(not_added);
+  }
   IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
-  map_.commit_addrs(objs);
   committed = true;
   for (size_t i : client_objs) {
     if (!(objs[i].flags & kActive)) continue;  // not in the kernel (reported)

@@ -494,5 +494,37 @@ TEST(RestoreBatch, MirrorRowsPutBackWhenTheBatchFails) {
   }
 }
 
+// The memory map is committed alongside the batch; a later failure (here
+// the link-up) puts memory and mirror back as they were, stubs included.
+TEST(RestoreBatch, MemoryRolledBackWhenLinkUpFails) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto& store = **st;
+  persist_static(store, {{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "192.0.2.2/24"}});
+  netlink::FakeKernel k;
+  k.add_link("veth0");
+  auto vol = store::SqliteVolatileStore::open(":memory:");
+  ASSERT_TRUE(vol.is_ok());
+  AddrObjMap m(vol->get());
+  AddrObj stub;  // known from before, disabled
+  stub.aobjname = "veth0/a";
+  stub.ifname = "veth0";
+  stub.flags = kPersist;
+  ASSERT_TRUE(m.put_addr(stub).is_ok());
+  Service s(k, store, m);
+  k.fail_next(netlink::FakeOp::kLinkSetUp, Status(Errc::NoBufs, "injected"));
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->failed_size(), 1);
+  ASSERT_NE(m.find_addr("veth0/a"), nullptr);
+  EXPECT_EQ(m.find_addr("veth0/a")->flags, kPersist);
+  EXPECT_EQ(m.find_addr("veth0/b"), nullptr);
+  auto mirrored = (*vol)->load();
+  ASSERT_TRUE(mirrored.is_ok());
+  ASSERT_EQ(mirrored->addrs.size(), 1u);
+  EXPECT_EQ(mirrored->addrs[0].aobjname, "veth0/a");
+  EXPECT_EQ(mirrored->addrs[0].flags, kPersist);
+}
+
 }  // namespace
 }  // namespace ipadm::core
