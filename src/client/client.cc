@@ -43,18 +43,18 @@ Status Client::connect_() {
   rpc::Request hello;
   hello.set_id(next_id_++);
   hello.mutable_hello()->set_version(kProtocolVersion);
-  auto r = call_once_(hello);
-  if (!r) {
+  if (Status s = send_(hello); !s) {
     close(fd_);
     fd_ = -1;
-    return r.status();
+    return s;
   }
+  hello_pending_ = hello.id();
   return Status::ok();
 }
 
 // Sends one request and collects its replies. A reply with a non-zero
 // status is returned as that Status.
-Result<rpc::Reply> Client::call_once_(const rpc::Request& req) {
+Status Client::send_(const rpc::Request& req) {
   std::string out;
   if (!req.SerializeToString(&out)) return Status(Errc::EBade, "cannot encode request");
   if (out.size() > kMaxMessage) return Status(Errc::NoBufs, "request too large");
@@ -62,7 +62,26 @@ Result<rpc::Reply> Client::call_once_(const rpc::Request& req) {
   do n = send(fd_, out.data(), out.size(), MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   if (n != static_cast<ssize_t>(out.size())) return ipc_error(n < 0 ? errno : EPIPE, "send");
+  return Status::ok();
+}
 
+Result<rpc::Reply> Client::call_once_(const rpc::Request& req) {
+  IPADM_TRY(send_(req));
+  if (uint64_t hello = hello_pending_) {
+    // The daemon answers the Hello first; a refusal (version) ends here.
+    hello_pending_ = 0;
+    auto h = receive_(hello);
+    if (!h) {
+      close(fd_);
+      fd_ = -1;
+      return h.status();
+    }
+  }
+  return receive_(req.id());
+}
+
+Result<rpc::Reply> Client::receive_(uint64_t id) {
+  ssize_t n;
   rpc::Reply merged;
   std::vector<char> buf(kMaxMessage + 1);
   for (bool first = true;; first = false) {
@@ -71,7 +90,7 @@ Result<rpc::Reply> Client::call_once_(const rpc::Request& req) {
     if (n <= 0) return ipc_error(n < 0 ? errno : ECONNRESET, "receive");
     if (static_cast<size_t>(n) > kMaxMessage) return Status(Errc::EBade, "oversize reply");
     rpc::Reply part;
-    if (!part.ParseFromArray(buf.data(), static_cast<int>(n)) || part.id() != req.id())
+    if (!part.ParseFromArray(buf.data(), static_cast<int>(n)) || part.id() != id)
       return Status(Errc::EBade, "malformed reply");
     bool more = part.more();
     if (first) merged = std::move(part);

@@ -50,11 +50,16 @@ class Client {
   Result<rpc::Reply> call(rpc::Request req);
 
  private:
+  // Connects and sends the Hello; its reply is read by the first call_once_
+  // (the request follows the Hello without waiting: one round trip less).
   Status connect_();
+  Status send_(const rpc::Request& req);
+  Result<rpc::Reply> receive_(uint64_t id);  // merges streamed parts
   Result<rpc::Reply> call_once_(const rpc::Request& req);
   Paths paths_;
   int fd_ = -1;
   uint64_t next_id_ = 1;
+  uint64_t hello_pending_ = 0;  // id of the unread Hello reply, 0 = none
 };
 
 }  // namespace ipadm::client

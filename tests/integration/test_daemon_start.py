@@ -131,8 +131,34 @@ def test_unwritable_store_dir_fails():
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_protocol_version_mismatch_refused():
+    """A client of another protocol version gets the daemon's plain refusal
+    to its Hello, and a request it pipelined behind the Hello (as libipadm
+    does) is never answered: the connection is closed."""
+    import socket
+    with Env() as e:
+        e.start_daemon()
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.settimeout(10)
+        s.connect(e.sock)
+        # Request{id=1, hello{version=99}} then Request{id=2, show_if{}}
+        s.send(bytes([0x08, 0x01, 0x12, 0x02, 0x08, 99]))
+        s.send(bytes([0x08, 0x02, 0x72, 0x00]))
+        first = s.recv(65536)
+        check(b"protocol version" in first and b"99" in first,
+              "refusal names both versions: %r" % first)
+        try:
+            rest = s.recv(65536)
+        except ConnectionResetError:  # closed with the pipelined request unread
+            rest = b""
+        eq(rest, b"", "connection closed after the refusal")
+        s.close()
+        e.ipadm_ok("show-if")  # the daemon still serves good clients
+
+
 if __name__ == "__main__":
     main([
+        test_protocol_version_mismatch_refused,
         test_refuses_without_service_manager,
         test_service_mode_daemonizes,
         test_bogus_root_fails,
