@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Env, check, eq, main, wait_for  # noqa: E402
+from harness import Env, check, eq, main, proc_cmdlines, wait_for  # noqa: E402
 
 POOL = ipaddress.ip_network("192.0.2.0/24")
 
@@ -162,6 +162,49 @@ def test_props_and_refusals():
         e.ipadm_fail(["set-addrprop", "-p", "reqhost=x", "veth0/st"], "Operation not supported")
 
 
+def clients_of(e):
+    """pids of DHCP clients (udhcpc, dhclient) whose parent is our daemon."""
+    out = []
+    for pid, argv in proc_cmdlines().items():
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == e.daemon.pid and argv and ("udhcpc" in argv[0] or "dhclient" in argv[0]
+                                              or "busybox" in argv[0]):
+            out.append(pid)
+    return out
+
+
+def test_interface_operations_stop_the_clients():
+    """disable-if, enable-if and delete-if take the lease out of the kernel
+    and stop (or start again) the object's client; nothing is left behind."""
+    with Env() as e:
+        setup(e)
+        e.ipadm_ok("create-addr", "-T", "dhcp", "-w", "30", "veth0/dh")
+        wait_for(lambda: len(clients_of(e)) == 1, timeout=10, what="one udhcpc")
+        e.ipadm_ok("disable-if", "-t", "veth0")
+        eq(lease_addrs(e), {}, "disable-if: lease out of the kernel")
+        eq(dhcp_routes(e), [], "disable-if: route removed")
+        wait_for(lambda: clients_of(e) == [], timeout=10, what="client stopped by disable-if")
+        e.ipadm_ok("enable-if", "-t", "veth0")
+        wait_for(lambda: len(lease_addrs(e)) == 1, timeout=40, what="lease after enable-if")
+        e.ipadm_ok("delete-if", "veth0")
+        eq(lease_addrs(e), {}, "delete-if: lease out of the kernel")
+        wait_for(lambda: clients_of(e) == [], timeout=10, what="client stopped by delete-if")
+        check("veth0/dh" not in e.show_addr_map(), "object gone")
+        # SIGTERM: the daemon stops its clients and leaves no process behind.
+        e.ipadm_ok("create-addr", "-T", "dhcp", "-w", "30", "veth0/dh")
+        pids = clients_of(e)
+        eq(len(pids), 1, "one client again")
+        eq(e.stop_daemon(signal.SIGTERM), 0, "clean exit")
+        wait_for(lambda: not any(os.path.exists("/proc/%d" % p) for p in pids), timeout=10,
+                 what="client gone with the daemon")
+        eq(len(lease_addrs(e)), 1, "the lease stays in the kernel for the next daemon")
+
+
 if __name__ == "__main__":
     main([test_create_show_delete_release, test_restart_keeps_lease_then_reboot,
-          test_timeout_then_server_comes, test_down_up_disable_enable, test_props_and_refusals])
+          test_timeout_then_server_comes, test_down_up_disable_enable, test_props_and_refusals,
+          test_interface_operations_stop_the_clients])
