@@ -3,10 +3,12 @@
 #include <net/if.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <set>
 
+#include "core/batch_feeder.h"
 #include "core/service.h"
 #include "core/show.h"
 
@@ -200,6 +202,15 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   };
   bool some_failed = false;
   std::vector<size_t> client_objs;  // DHCP clients to start once the link is up
+  // Static addresses go to the kernel in chunks while the rest are built.
+  // Building a dhcp/addrconf object uses the kernel itself, so with one of
+  // them on the interface everything is sent at the end instead.
+  constexpr size_t kChunk = 256;
+  const bool overlap = std::none_of(recs->begin(), recs->end(), [](const store::AddrRecord& r) {
+    return r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
+  });
+  reqs.reserve(recs->size());  // BatchFeeder: elements never move
+  BatchFeeder feeder(kernel_, reqs);
   for (const auto& r : *recs) {
     const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
     auto o = dynamic ? dynamic_from_record_locked_(r)
@@ -237,9 +248,11 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     o->flags = kActive | kPersist;
     o->up = r.up;
     if (o->up) {
-      reqs.push_back(to_request(*o, *idx));
-      props_.decorate_addr_request(*o, &reqs.back());
+      netlink::AddrRequest req = to_request(*o, *idx);
+      props_.decorate_addr_request(*o, &req);
+      reqs.push_back(req);
       req_obj.push_back(objs.size());
+      if (overlap && reqs.size() % kChunk == 0) feeder.publish();
     }
     if (r.atype == AddrType::Addrconf) client_objs.push_back(objs.size());  // DHCPv6
     objs.push_back(std::move(*o));
@@ -259,7 +272,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     return s;
   });
   std::vector<Status> results;
-  Status batch = reqs.empty() ? Status::ok() : kernel_.addr_add_batch(reqs, &results);
+  Status batch = feeder.finish(&results);
   Status mirror_done = mirrored.get();
   bool committed = false;
   struct Undo {
