@@ -1,11 +1,10 @@
 #include "cli/options.h"
 
-#include <arpa/inet.h>
 #include <getopt.h>
 
-#include <cctype>
-#include <charconv>
 #include <cstring>
+
+#include "common/addr_extra.h"
 
 namespace ipadm::cli {
 
@@ -159,54 +158,24 @@ Parsed<std::string> parse_protocol(std::string_view name) {
   return Parsed<std::string>::fail("invalid protocol '" + std::string(name) + "' specified");
 }
 
+// The dhcp/addrconf option checks are the daemon's own (common/addr_extra.h),
+// so the CLI refuses exactly what ipmgmtd would.
 Parsed<int64_t> parse_wait(std::string_view arg) {
-  if (arg == "forever") return int64_t{-1};
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), v);
-  if (arg.empty() || ec != std::errc() || p != arg.data() + arg.size() || v < 0)
-    return Parsed<int64_t>::fail("Invalid argument");
-  return v;
+  auto w = ::ipadm::parse_dhcp_wait(arg);
+  if (!w) return Parsed<int64_t>::fail("Invalid argument");
+  return int64_t{*w};
 }
 
 Parsed<AddrconfPolicy> parse_addrconf_policy(std::string_view arg) {
-  constexpr const char* kBad = "Invalid argument";
-  AddrconfPolicy pol;
-  bool seen_less = false, seen_ful = false;
-  for (const std::string& item : split_list(arg)) {
-    size_t eq = item.find('=');
-    if (eq == std::string::npos) return Parsed<AddrconfPolicy>::fail(kBad);
-    std::string key = item.substr(0, eq), val = item.substr(eq + 1);
-    if (val != "yes" && val != "no") return Parsed<AddrconfPolicy>::fail(kBad);
-    bool* seen = key == "stateless" ? &seen_less : key == "stateful" ? &seen_ful : nullptr;
-    if (!seen || *seen) return Parsed<AddrconfPolicy>::fail(kBad);
-    *seen = true;
-    (key == "stateless" ? pol.stateless : pol.stateful) = (val == "yes");
-  }
-  if (!seen_less && !seen_ful) return Parsed<AddrconfPolicy>::fail(kBad);
-  return pol;
+  AddrconfConf c;
+  if (!::ipadm::parse_addrconf_policy(arg, &c)) return Parsed<AddrconfPolicy>::fail("Invalid argument");
+  return AddrconfPolicy{c.stateless, c.stateful};
 }
 
-bool interface_id_valid(std::string_view arg) {
-  size_t slash = arg.find('/');
-  if (slash == std::string_view::npos) return false;
-  std::string addr(arg.substr(0, slash));
-  std::string_view plen = arg.substr(slash + 1);
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(plen.data(), plen.data() + plen.size(), v);
-  if (plen.empty() || ec != std::errc() || p != plen.data() + plen.size() || v > 128)
-    return false;
-  in6_addr a6;
-  return inet_pton(AF_INET6, addr.c_str(), &a6) == 1;
-}
+bool interface_id_valid(std::string_view arg) { return ::ipadm::parse_interface_id(arg).is_ok(); }
 
 bool hostname_valid(std::string_view n) {
-  size_t max = (!n.empty() && n.back() == '.') ? 254 : 253;
-  if (n.empty() || n.size() > max) return false;
-  if (n.front() == '-' || n.front() == '.' || n.back() == '-') return false;
-  for (char c : n) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
-  }
-  return n.find("..") == std::string_view::npos;
+  return !n.empty() && n != " " && ::ipadm::dhcp_hostname_valid(n);
 }
 
 }  // namespace ipadm::cli
