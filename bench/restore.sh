@@ -14,6 +14,8 @@
 #   NETWORKD=1          include systemd-networkd rows (0 = skip)
 #   NODAD_REF=1         for IPv6, also the floor with IFA_F_NODAD (reference
 #                       row, not the one ratios are taken against; 0 = skip)
+#   ACK_REF=1           also the floor with an ACK for every address
+#                       (reference row; 0 = skip)
 #   PEERS=/work/shared/bench/peers   nlbench.c and networkd-env.sh
 #   OUT=DIR             keep raw.tsv and logs here (default: temp dir, printed)
 #
@@ -24,9 +26,13 @@
 #                   daemon (ipmgmtd -f -R ROOT) is started and ready, none of
 #                   the addresses is in the kernel. Timed: exec of
 #                   `ipadm -R ROOT restore` until it exits 0.
-#   nlbench down+up the kernel floor: pipelined RTM_NEWADDR (ACK each, 256
-#                   per sendmsg) on the down veth0, then `ip link set veth0
-#                   up`; time = both processes. For IPv6 the floor's veth0
+#   nlbench down+up the kernel floor: pipelined RTM_NEWADDR (256 per
+#                   sendmsg, only the last of each asks for an ACK: the
+#                   kernel still reports every failure; nlbench -m noack,
+#                   its fastest correct mode) on the down veth0, then
+#                   `ip link set veth0 up`; time = both processes.
+#   nlbench down+up ack each   the same with NLM_F_ACK on every message
+#                   (nlbench -m ack; reference row, ACK_REF=1). For IPv6 the floor's veth0
 #                   first gets `addrgenmode none` (untimed), as ipadm plumbs
 #                   it (ipadm's own call is timed).
 #   ip -batch       one batch file: N `address add` lines, then
@@ -62,6 +68,7 @@ REPS=${REPS:-3}
 BENCH_RT=${BENCH_RT:-1}
 NETWORKD=${NETWORKD:-1}
 NODAD_REF=${NODAD_REF:-1}
+ACK_REF=${ACK_REF:-1}
 ND=/lib/systemd/systemd-networkd
 RT=()
 [ "$BENCH_RT" = 1 ] && RT=(chrt -f 20)
@@ -210,14 +217,15 @@ bench_ipadm() {  # fam n rep
   ns_gone "$NSN"
 }
 
-bench_floor() {  # fam n rep [nodad]
-  local fam=$1 n=$2 rep=$3 s1 rc1 s2 rc2 c ok bin=$NLBENCH_DAD label="nlbench down+up (floor)"
+bench_floor() {  # fam n rep [nodad|ack]
+  local fam=$1 n=$2 rep=$3 s1 rc1 s2 rc2 c ok bin=$NLBENCH_DAD label="nlbench down+up (floor)" mode=noack
   if [ "${4:-}" = nodad ]; then bin=$NLBENCH; label="nlbench down+up nodad (reference)"; fi
+  if [ "${4:-}" = ack ]; then mode=ack; label="nlbench down+up ack each (reference)"; fi
   ns_new
   # as ipadm plumbs it: no kernel-generated link-local address at link-up
   # (ipadm's own sysctl and RTM_SETLINK for this are inside its timing)
   [ "$fam" = 6 ] && ip -n "$NSN" link set veth0 addrgenmode none
-  read -r s1 rc1 < <(timed "$NSN" "$OUT/logs/nlbench.log" "$bin" add veth0 "$fam" "$n" -m ack -b 256)
+  read -r s1 rc1 < <(timed "$NSN" "$OUT/logs/nlbench.log" "$bin" add veth0 "$fam" "$n" -m "$mode" -b 256)
   read -r s2 rc2 < <(timed "$NSN" "$OUT/logs/nlbench.log" ip link set veth0 up)
   c=$(count "$NSN" "$fam")
   [ "$fam" = 6 ] || true
@@ -311,6 +319,7 @@ for fam in $FAMS; do
       bench_floor "$fam" "$n" "$rep"
       bench_ipadm "$fam" "$n" "$rep"
       bench_batch "$fam" "$n" "$rep"
+      [ "$ACK_REF" = 1 ] && bench_floor "$fam" "$n" "$rep" ack
       [ "$fam" = 6 ] && [ "$NODAD_REF" = 1 ] && bench_floor "$fam" "$n" "$rep" nodad
       if [ "$NETWORKD" = 1 ] && [ -x "$ND" ]; then
         bench_networkd "$fam" "$n" "$rep"

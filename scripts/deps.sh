@@ -3,7 +3,7 @@
 # the packages that are missing. Safe to run repeatedly.
 set -eu
 PKGS="cmake g++ make pkg-config libmnl-dev libsqlite3-dev libprotobuf-dev protobuf-compiler
-libsystemd-dev libcap-ng-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+libsystemd-dev libcap-ng-dev nlohmann-json3-dev libgtest-dev libgmock-dev
 iproute2 iputils-ping python3 sqlite3 util-linux procps strace dnsmasq-base radvd udhcpc isc-dhcp-client ethtool"
 missing=""
 for p in $PKGS; do

@@ -1,9 +1,12 @@
 // NetlinkKernel: adding and deleting addresses, one at a time or pipelined.
 //
-// A batch chunk is batch_size_ RTM_NEWADDR messages in one sendmsg, each with
-// NLM_F_ACK and its own sequence number (consecutive from `first`); the
-// kernel processes them in order inside sendmsg and queues one NLMSG_ERROR
-// per message, which add_chunk maps back by seq - first.
+// A batch chunk is batch_size_ RTM_NEWADDR messages in one sendmsg, with
+// consecutive sequence numbers (from `first`). Only the chunk's last message
+// carries NLM_F_ACK: the kernel processes the messages in order inside
+// sendmsg and queues an NLMSG_ERROR for every failure whatever the flag, so
+// the last ACK closes the chunk and every message not reported before it
+// was applied. This spares the kernel one ACK skb per address and us one
+// recvmsg per address (see BENCHMARKS.md, Boot restore).
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
@@ -62,9 +65,9 @@ Status NetlinkKernel::addr_add_batch(std::span<const AddrRequest> reqs,
 Status NetlinkKernel::add_chunk(std::span<const AddrRequest> reqs, std::span<Status> results) {
   const size_t n = reqs.size();
   const uint32_t first = sock_.next_seq();
-  // pending[k]: request k was sent and its ACK has not arrived yet.
+  // pending[k]: request k was sent and the kernel has not reported on it.
   std::vector<uint8_t> pending(n, 0);
-  size_t waiting = 0, len = 0;
+  size_t sent = 0, len = 0, last_off = 0, last_k = 0;
   for (size_t k = 0; k < n; ++k) {
     uint32_t seq = k == 0 ? first : sock_.next_seq();
     auto m = build_addr(std::span<uint8_t>(txbuf_).subspan(len), RTM_NEWADDR, seq, reqs[k]);
@@ -72,11 +75,16 @@ Status NetlinkKernel::add_chunk(std::span<const AddrRequest> reqs, std::span<Sta
       results[k] = m.status();
       continue;
     }
+    auto* nlh = reinterpret_cast<nlmsghdr*>(txbuf_.data() + len);
+    nlh->nlmsg_flags &= ~NLM_F_ACK;
+    last_off = len;
+    last_k = k;
     len += NLMSG_ALIGN(*m);
     pending[k] = 1;
-    ++waiting;
+    ++sent;
   }
-  if (waiting == 0) return Status::ok();
+  if (sent == 0) return Status::ok();
+  reinterpret_cast<nlmsghdr*>(txbuf_.data() + last_off)->nlmsg_flags |= NLM_F_ACK;
   if (int err = sock_.send(std::span<const uint8_t>(txbuf_.data(), len))) {
     Status s = Status::from_errno(err, "netlink send");
     for (size_t k = 0; k < n; ++k)
@@ -84,10 +92,10 @@ Status NetlinkKernel::add_chunk(std::span<const AddrRequest> reqs, std::span<Sta
     return s;
   }
 
-  // All ACKs are queued by the time send() returns; after ENOBUFS (the
+  // Everything is queued by the time send() returns; after ENOBUFS (the
   // kernel dropped some) read without blocking and give up at EAGAIN.
   bool lost = false;
-  while (waiting > 0) {
+  while (pending[last_k]) {
     std::span<const uint8_t> dgram;
     int err = sock_.recv(lost, &dgram);
     if (err == ENOBUFS && !lost) {
@@ -109,12 +117,14 @@ Status NetlinkKernel::add_chunk(std::span<const AddrRequest> reqs, std::span<Sta
       auto decoded = decode_ack(msg);
       NlAck ack = decoded ? *decoded : NlAck{EBADMSG, "malformed netlink ack"};
       pending[k] = 0;
-      --waiting;
       if (ack.err) results[k] = ack_status(ack, AckOp::kGeneric, addr_text(reqs[k]));
     });
   }
+  if (!lost) return Status::ok();  // the rest was applied
+  // A report may be among what was dropped: ask again, one by one, for each
+  // request the kernel did not answer (one it applied answers EEXIST).
   for (size_t k = 0; k < n; ++k)
-    if (pending[k]) results[k] = Status(Errc::NoBufs, "netlink ACK lost: " + addr_text(reqs[k]));
+    if (pending[k]) results[k] = addr_add(reqs[k]);
   return Status::ok();
 }
 
