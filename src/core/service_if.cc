@@ -172,16 +172,14 @@ Status Service::enable_if(const rpc::EnableIfReq& req) {
 }
 
 // Re-creates a persistent interface from the store: plumbs it, adds its
-// addresses in store order (one pipelined netlink batch, link still down:
-// the kernel adds addresses much faster on a down link), brings the link up.
+// addresses in store order (pipelined netlink batches, link still down: the
+// kernel adds addresses much faster on a down link), brings the link up.
 // Addresses that cannot be applied are skipped and reported: the result is
 // then the soft error AllAddrsNotEnabled. `report` (optional) collects them.
 Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply* report) {
   const std::string& ifname = prec.ifname;
   auto idx = ifindex_locked_(ifname);
   IPADM_TRY(idx);
-  auto recs = store_.addrs(ifname);
-  IPADM_TRY(recs);
   PropService::PrefetchScope prefetch(props_);  // one props read, not several per address
 
   auto v6 = plumb_ipv6_locked_(ifname, *idx);
@@ -195,24 +193,20 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
       for (auto& f : prop_failures) report->add_failed(f);
   }
   std::vector<AddrObj> objs;
-  std::vector<netlink::AddrRequest> reqs;
-  std::vector<size_t> req_obj;
+  std::vector<size_t> req_obj;  // feeder request i -> objs[req_obj[i]]
   auto note_failure = [&](const std::string& aobjname, const Status& s) {
     if (report) report->add_failed(aobjname + ": " + s.to_string());
   };
   bool some_failed = false;
   std::vector<size_t> client_objs;  // DHCP clients to start once the link is up
-  // Static addresses go to the kernel in chunks while the rest are built.
-  // Building a dhcp/addrconf object uses the kernel itself, so with one of
-  // them on the interface everything is sent at the end instead.
+  // Static addresses go to the kernel in chunks, on the feeder's thread,
+  // while the store is still being read and the rest built. Building a
+  // dhcp/addrconf object uses the kernel itself: the feeder is drained first.
   constexpr size_t kChunk = 256;
-  const bool overlap = std::none_of(recs->begin(), recs->end(), [](const store::AddrRecord& r) {
-    return r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
-  });
-  reqs.reserve(recs->size());  // BatchFeeder: elements never move
-  BatchFeeder feeder(kernel_, reqs);
-  for (const auto& r : *recs) {
+  BatchFeeder feeder(kernel_, kChunk);
+  Status read = store_.each_addr(ifname, [&](store::AddrRecord&& r) {
     const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
+    if (dynamic) feeder.drain();
     auto o = dynamic ? dynamic_from_record_locked_(r)
                      : build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
     // addrconf: SLAAC on before its link-local address is in the batch.
@@ -232,14 +226,14 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
       stub.remote_text = r.remote;
       stub.up = r.up;
       stub.extra = r.extra;
-      objs.push_back(stub);
-      continue;
+      objs.push_back(std::move(stub));
+      return Status::ok();
     }
     if (r.atype == AddrType::Dhcp) {
       o->flags = kActive | kPersist;
       client_objs.push_back(objs.size());
       objs.push_back(std::move(*o));
-      continue;  // its client starts once the link is up
+      return Status::ok();  // its client starts once the link is up
     }
     if (r.prefixlen > 0) {
       o->prefixlen = r.prefixlen;
@@ -250,12 +244,20 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     if (o->up) {
       netlink::AddrRequest req = to_request(*o, *idx);
       props_.decorate_addr_request(*o, &req);
-      reqs.push_back(req);
+      feeder.add(std::move(req));
       req_obj.push_back(objs.size());
-      if (overlap && reqs.size() % kChunk == 0) feeder.publish();
     }
     if (r.atype == AddrType::Addrconf) client_objs.push_back(objs.size());  // DHCPv6
     objs.push_back(std::move(*o));
+    return Status::ok();
+  });
+  if (!read) {
+    // The store failed part-way: take back what the kernel got from us.
+    std::vector<Status> sent;
+    feeder.finish(&sent).ignore();
+    for (size_t i = 0; i < sent.size(); ++i)
+      if (sent[i]) kernel_.addr_del(to_request(objs[req_obj[i]], *idx)).ignore();
+    return read;
   }
   // The objects' map-mirror rows are written on another thread while the
   // kernel adds the addresses (both cost CPU; see BENCHMARKS.md, Boot

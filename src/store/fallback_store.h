@@ -35,6 +35,7 @@ class FallbackStore : public Store {
     return cur_->interface(n);
   }
   Result<std::vector<AddrRecord>> addrs(const std::string& n) override { return cur_->addrs(n); }
+  Status each_addr(const std::string& n, const AddrFn& fn) override { return cur_->each_addr(n, fn); }
   Result<std::optional<AddrRecord>> addr(const std::string& n) override { return cur_->addr(n); }
   Result<std::vector<PropRecord>> proto_props() override { return cur_->proto_props(); }
   Result<std::vector<PropRecord>> if_props(const std::string& n) override {

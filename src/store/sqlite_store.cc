@@ -34,20 +34,31 @@ PropRecord prop_row(const Stmt& st) {
                     st.col_text(4)};
 }
 
-// Runs a cached statement with one text parameter (or none) and decodes all rows.
-template <typename Rec, typename Decode>
-Result<std::vector<Rec>> query_all(Db& db, const char* sql, const std::string* key,
-                                   Decode decode) {
+// Runs a cached statement with one text parameter (or none) and hands each
+// decoded row to fn as it is read; stops at fn's first failure.
+template <typename Decode, typename Fn>
+Status each_row(Db& db, const char* sql, const std::string* key, Decode decode, Fn&& fn) {
   Result<Stmt> st = db.cached(sql);
   if (!st) return st.status();
   if (key) st->bind(1, *key);
-  std::vector<Rec> out;
   for (;;) {
     Result<bool> row = st->step();
     if (!row) return row.status();
-    if (!*row) break;
-    out.push_back(decode(*st));
+    if (!*row) return Status::ok();
+    if (Status s = fn(decode(*st)); !s) return s;
   }
+}
+
+// The same, collecting every row.
+template <typename Rec, typename Decode>
+Result<std::vector<Rec>> query_all(Db& db, const char* sql, const std::string* key,
+                                   Decode decode) {
+  std::vector<Rec> out;
+  Status s = each_row(db, sql, key, decode, [&](Rec&& r) {
+    out.push_back(std::move(r));
+    return Status::ok();
+  });
+  if (!s) return s;
   return out;
 }
 
@@ -96,6 +107,11 @@ Result<std::vector<AddrRecord>> SqliteStore::query_addrs(const char* sql,
 Result<std::vector<AddrRecord>> SqliteStore::addrs(const std::string& ifname) {
   if (ifname.empty()) return query_addrs(sql::kSelAddrs, nullptr);
   return query_addrs(sql::kSelAddrsOf, &ifname);
+}
+
+Status SqliteStore::each_addr(const std::string& ifname, const AddrFn& fn) {
+  const std::string* key = ifname.empty() ? nullptr : &ifname;
+  return each_row(db_, key ? sql::kSelAddrsOf : sql::kSelAddrs, key, addr_row, fn);
 }
 
 Result<std::optional<AddrRecord>> SqliteStore::addr(const std::string& aobjname) {

@@ -63,6 +63,7 @@ class SqliteStore : public Store {
   Result<std::vector<IfRecord>> interfaces() override;
   Result<std::optional<IfRecord>> interface(const std::string& ifname) override;
   Result<std::vector<AddrRecord>> addrs(const std::string& ifname) override;
+  Status each_addr(const std::string& ifname, const AddrFn& fn) override;
   Result<std::optional<AddrRecord>> addr(const std::string& aobjname) override;
   Result<std::vector<PropRecord>> proto_props() override;
   Result<std::vector<PropRecord>> if_props(const std::string& ifname) override;

@@ -9,6 +9,7 @@
 // synchronous=FULL). Not thread-safe: core::Service serializes writers.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -77,6 +78,12 @@ class Store {
   // ifname empty = all, in store order.
   virtual Result<std::vector<AddrRecord>> addrs(const std::string& ifname) = 0;
   virtual Result<std::optional<AddrRecord>> addr(const std::string& aobjname) = 0;
+  // Streams addrs(ifname): fn gets each record, in store order, as soon as
+  // it is read (the caller overlaps its own work with the reading). Stops at
+  // the first failure, of the store or of fn, and returns it. fn must not
+  // use this Store. The default reads them all first.
+  using AddrFn = std::function<Status(AddrRecord&&)>;
+  virtual Status each_addr(const std::string& ifname, const AddrFn& fn);
   // Protocol properties (ifname and aobjname empty), in store order.
   virtual Result<std::vector<PropRecord>> proto_props() = 0;
   // Interface properties of ifname (aobjname empty), in store order.
@@ -96,5 +103,13 @@ class Store {
   // e.g. FallbackStore copies a volatile copy back once /etc is writable.
   virtual Status maintain() { return Status::ok(); }
 };
+
+inline Status Store::each_addr(const std::string& ifname, const AddrFn& fn) {
+  Result<std::vector<AddrRecord>> v = addrs(ifname);
+  if (!v) return v.status();
+  for (AddrRecord& r : *v)
+    if (Status s = fn(std::move(r)); !s) return s;
+  return Status::ok();
+}
 
 }  // namespace ipadm::store

@@ -19,48 +19,71 @@ netlink::AddrRequest v4(int ifindex, uint32_t i) {
   return r;
 }
 
-TEST(BatchFeeder, SendsEveryPublishedChunkInOrder) {
+TEST(BatchFeeder, SendsEveryChunkInOrder) {
   netlink::FakeKernel k;
   int idx = k.add_link("veth0");
-  std::vector<netlink::AddrRequest> reqs;
-  reqs.reserve(1000);
-  BatchFeeder f(k, reqs);
-  for (uint32_t i = 0; i < 1000; ++i) {
-    reqs.push_back(v4(idx, i));
-    if (reqs.size() % 256 == 0) f.publish();
-  }
+  BatchFeeder f(k, 256);
+  for (uint32_t i = 0; i < 1000; ++i) f.add(v4(idx, i));
   std::vector<Status> results;
   ASSERT_TRUE(f.finish(&results).is_ok());
   ASSERT_EQ(results.size(), 1000u);
   for (auto& s : results) EXPECT_TRUE(s.is_ok());
-  EXPECT_EQ(k.addrs_on(idx).size(), 1000u);
-  // One call per wake-up of the worker: 1 (it was slower than the builder)
-  // to 4 (256, 256, 256, 232).
-  EXPECT_GE(k.calls(netlink::FakeOp::kAddrAddBatch), 1);
-  EXPECT_LE(k.calls(netlink::FakeOp::kAddrAddBatch), 4);
+  auto on = k.addrs_on(idx);
+  ASSERT_EQ(on.size(), 1000u);
+  // Chunks of 256, 256, 256 and the 232 left.
+  EXPECT_EQ(k.calls(netlink::FakeOp::kAddrAddBatch), 4);
+}
+
+TEST(BatchFeeder, ResultsFollowAddOrderWithFailures) {
+  netlink::FakeKernel k;
+  int idx = k.add_link("veth0");
+  BatchFeeder f(k, 16);
+  for (uint32_t i = 0; i < 100; ++i) f.add(v4(i == 37 ? 9999 : idx, i % 90));  // 90..99 repeat 0..9
+  std::vector<Status> results;
+  ASSERT_TRUE(f.finish(&results).is_ok());
+  ASSERT_EQ(results.size(), 100u);
+  for (uint32_t i = 0; i < 100; ++i) {
+    if (i == 37) EXPECT_EQ(results[i].code(), Errc::Enxio) << i;
+    else if (i >= 90) EXPECT_EQ(results[i].code(), Errc::Exists) << i;
+    else EXPECT_TRUE(results[i].is_ok()) << i << " " << results[i].to_string();
+  }
+}
+
+TEST(BatchFeeder, DrainLeavesTheKernelToTheCaller) {
+  netlink::FakeKernel k;
+  int idx = k.add_link("veth0");
+  BatchFeeder f(k, 256);
+  for (uint32_t i = 0; i < 10; ++i) f.add(v4(idx, i));  // a partial chunk
+  f.drain();
+  // Everything added so far is in the kernel, and the worker is idle.
+  EXPECT_EQ(k.addrs_on(idx).size(), 10u);
+  ASSERT_TRUE(k.addr_add(v4(idx, 500)).is_ok());  // the caller's own use
+  for (uint32_t i = 10; i < 20; ++i) f.add(v4(idx, i));
+  std::vector<Status> results;
+  ASSERT_TRUE(f.finish(&results).is_ok());
+  EXPECT_EQ(results.size(), 20u);
+  EXPECT_EQ(k.addrs_on(idx).size(), 21u);
+  EXPECT_EQ(k.calls(netlink::FakeOp::kAddrAddBatch), 2);
 }
 
 TEST(BatchFeeder, StopsSendingAfterASocketError) {
   netlink::FakeKernel k;
   int idx = k.add_link("veth0");
-  std::vector<netlink::AddrRequest> reqs;
-  reqs.reserve(600);
   k.fail_next(netlink::FakeOp::kAddrAddBatch, Status(Errc::NoBufs, "injected"));
-  BatchFeeder f(k, reqs);
-  for (uint32_t i = 0; i < 600; ++i) {
-    reqs.push_back(v4(idx, i));
-    if (reqs.size() % 256 == 0) f.publish();
-  }
+  BatchFeeder f(k, 256);
+  for (uint32_t i = 0; i < 600; ++i) f.add(v4(idx, i));
   std::vector<Status> results;
   EXPECT_EQ(f.finish(&results).code(), Errc::NoBufs);
+  ASSERT_EQ(results.size(), 600u);
+  for (auto& s : results) EXPECT_EQ(s.code(), Errc::NoBufs);
   EXPECT_EQ(k.addrs_on(idx).size(), 0u);
   EXPECT_EQ(k.calls(netlink::FakeOp::kAddrAddBatch), 1);  // nothing after the error
 }
 
-TEST(BatchFeeder, NothingPublishedNothingSent) {
+TEST(BatchFeeder, NothingAddedNothingSent) {
   netlink::FakeKernel k;
-  std::vector<netlink::AddrRequest> reqs;
-  BatchFeeder f(k, reqs);
+  BatchFeeder f(k, 256);
+  f.drain();
   std::vector<Status> results{Status(Errc::Failure)};
   EXPECT_TRUE(f.finish(&results).is_ok());
   EXPECT_TRUE(results.empty());

@@ -1,4 +1,5 @@
-// FaultyStore: a Store wrapper whose apply() fails while `fail` is set
+// FaultyStore: a Store wrapper whose apply() fails while `fail` is set, and
+// whose each_addr() fails after `fail_read_after` records when that is >= 0
 // (fault injection for the core unit tests).
 #pragma once
 
@@ -10,12 +11,20 @@ class FaultyStore : public store::Store {
  public:
   explicit FaultyStore(store::Store& s) : s_(s) {}
   bool fail = false;
+  int fail_read_after = -1;
   Result<std::vector<store::IfRecord>> interfaces() override { return s_.interfaces(); }
   Result<std::optional<store::IfRecord>> interface(const std::string& n) override {
     return s_.interface(n);
   }
   Result<std::vector<store::AddrRecord>> addrs(const std::string& n) override {
     return s_.addrs(n);
+  }
+  Status each_addr(const std::string& n, const AddrFn& fn) override {
+    int left = fail_read_after;
+    return s_.each_addr(n, [&](store::AddrRecord&& r) {
+      if (left >= 0 && left-- == 0) return Status(Errc::Failure, "disk I/O error");
+      return fn(std::move(r));
+    });
   }
   Result<std::optional<store::AddrRecord>> addr(const std::string& n) override {
     return s_.addr(n);

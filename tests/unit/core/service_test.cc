@@ -299,7 +299,7 @@ TEST(ShowFlags, Letters) {
 namespace ipadm::core {
 namespace {
 
-using StaticList = std::initializer_list<std::pair<const char*, const char*>>;
+using StaticList = std::vector<std::pair<const char*, const char*>>;
 // Before a reboot: creates persistent static addresses (and whatever `more`
 // does) through a Service on a throw-away kernel with veth0 and veth1.
 void persist_static(store::Store& store, StaticList addrs,
@@ -492,6 +492,38 @@ TEST(RestoreBatch, MirrorRowsPutBackWhenTheBatchFails) {
     EXPECT_TRUE(o.flags & kActive);
     EXPECT_NE(k.find_addr(i0, o.local), nullptr) << o.aobjname;
   }
+}
+
+// The store is streamed while the first chunks are already in the kernel; a
+// read failure part-way takes those addresses back and changes nothing.
+TEST(RestoreBatch, StoreReadFailurePartWayTakesTheSentAddressesBack) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  StaticList many;
+  std::vector<std::string> names, addrs;
+  for (int i = 0; i < 600; ++i) {
+    names.push_back("veth0/a" + std::to_string(i));
+    addrs.push_back("10.1." + std::to_string(i / 256) + "." + std::to_string(i % 256) + "/32");
+  }
+  for (int i = 0; i < 600; ++i) many.push_back({names[i].c_str(), addrs[i].c_str()});
+  persist_static(**st, many);
+  FaultyStore store(**st);
+  store.fail_read_after = 550;  // two chunks of 256 have gone by then
+  AfterReboot b(store);
+  auto& [k, i0, m, s] = b;
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->addresses(), 0u);
+  ASSERT_EQ(r->failed_size(), 1);
+  EXPECT_NE(r->failed(0).find("disk I/O error"), std::string::npos) << r->failed(0);
+  EXPECT_GE(k.calls(netlink::FakeOp::kAddrAddBatch), 1);
+  EXPECT_TRUE(k.addrs_on(i0).empty());
+  EXPECT_EQ(m.find_addr("veth0/a0"), nullptr);
+  store.fail_read_after = -1;
+  auto again = s.restore();
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->addresses(), 600u);
+  EXPECT_EQ(k.addrs_on(i0).size(), 600u);
 }
 
 // The memory map is committed alongside the batch; a later failure (here
