@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -50,6 +51,30 @@ Status hand_over(const std::string& dir, const DaemonUser& u) {
   }
   closedir(d);
   return Status::ok();
+}
+
+std::vector<std::string> missing_capabilities(bool dropping) {
+  struct Need {
+    unsigned cap;
+    bool for_drop;
+  };
+  static constexpr Need kNeeds[] = {
+      {CAP_NET_ADMIN, false}, {CAP_NET_RAW, false},         {CAP_SETUID, true},
+      {CAP_SETGID, true},     {CAP_SETPCAP, true},          {CAP_NET_BIND_SERVICE, true},
+  };
+  std::vector<std::string> missing;
+  capng_clear(CAPNG_SELECT_BOTH);
+  if (capng_get_caps_process() != 0) return missing;  // cannot tell: let the real calls fail
+  for (const Need& n : kNeeds) {
+    if (n.for_drop && !dropping) continue;
+    if (!capng_have_capability(CAPNG_PERMITTED, n.cap)) {
+      const char* name = capng_capability_to_name(n.cap);
+      std::string up = name ? name : std::to_string(n.cap);
+      for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      missing.push_back("CAP_" + up);
+    }
+  }
+  return missing;
 }
 
 Status drop_privileges(const DaemonUser& u) {

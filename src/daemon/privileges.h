@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -28,6 +29,13 @@ DaemonUser lookup_user(const std::string& name);
 // Gives the daemon user ownership of dir and the regular files directly in
 // it. No-op when the user does not exist or is root.
 Status hand_over(const std::string& dir, const DaemonUser& u);
+
+// The capabilities the daemon needs and lacks from its permitted set, by
+// name ("CAP_NET_ADMIN", ...): CAP_NET_ADMIN and CAP_NET_RAW always; when it
+// runs as uid 0 and will drop to another user (`dropping`), also what the
+// drop itself uses (CAP_SETUID, CAP_SETGID, CAP_SETPCAP) and what its DHCP
+// clients inherit (CAP_NET_BIND_SERVICE). Empty: start-up may go on.
+std::vector<std::string> missing_capabilities(bool dropping);
 
 // Drops to u (or, if !u.exists, stays uid 0) keeping only CAP_NET_ADMIN and
 // CAP_NET_RAW effective (+ CAP_NET_BIND_SERVICE permitted; CAP_NET_RAW and

@@ -114,6 +114,29 @@ Status Server::serve(int stop_fd) {
   return Status::ok();
 }
 
+namespace {
+
+// Ends a connection the daemon refuses while the client may still have
+// requests queued behind its Hello (libipadm pipelines its first request).
+// Closing with unread messages would reset the connection, and the client
+// could get ECONNRESET before it reads the refusal. So: end our side (the
+// client reads the refusal, then EOF), discard what it sent until it closes,
+// and give up after 200 ms.
+void discard_until_closed(int fd) {
+  shutdown(fd, SHUT_WR);
+  char sink[512];
+  for (int left_ms = 200; left_ms > 0; left_ms -= 20) {
+    pollfd p{fd, POLLIN, 0};
+    int r = poll(&p, 1, 20);
+    if (r < 0 && errno != EINTR) return;
+    if (r <= 0) continue;
+    ssize_t n = recv(fd, sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return;  // closed
+  }
+}
+
+}  // namespace
+
 void Server::serve_conn_(int fd) {
   auto peer = peer_of(fd);
   if (!peer) {
@@ -158,6 +181,7 @@ bool Server::handle_one_(int fd, const Peer& peer, Conn* conn) {
                    ", the client version " + std::to_string(req.hello().version()) +
                    "; upgrade ipadm and restart ipmgmtd");
       send_msg(fd, r);
+      discard_until_closed(fd);
       return false;
     }
     *greeted = true;

@@ -138,6 +138,18 @@ int run_daemon(const Options& opt) {
   int sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sigfd < 0) return fail(ready, "signalfd", Status::from_errno(errno, std::strerror(errno)));
 
+  // Without these every kernel change would fail later, one by one (in a
+  // container that was not given CAP_NET_ADMIN, say): refuse to start, and
+  // say what is missing, before anything is created or migrated.
+  const DaemonUser user = geteuid() == 0 ? lookup_user(opt.user) : DaemonUser{};
+  if (auto missing = missing_capabilities(user.exists && user.uid != 0); !missing.empty()) {
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    return fail(ready, "capabilities",
+                Status(Errc::EPerm, "missing from the permitted set: " + names +
+                                        " (a container or service manager must grant them)"));
+  }
+
   if (Status s = make_dir(paths.volatile_dir(), 0755); !s)
     return fail(ready, "volatile directory", s);
   if (Status s = make_dir(paths.store_dir(), 0755); !s)
@@ -196,7 +208,6 @@ int run_daemon(const Options& opt) {
   // opened above) to the daemon user and drop to it with only the
   // capabilities it needs.
   if (geteuid() == 0) {
-    DaemonUser user = lookup_user(opt.user);
     if (!user.exists)
       log_warn("user '%s' does not exist: running as root with only CAP_NET_ADMIN and "
                "CAP_NET_RAW, no supplementary groups, no-new-privs",

@@ -131,6 +131,27 @@ def test_unwritable_store_dir_fails():
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_missing_capability_refused():
+    """Started without CAP_NET_ADMIN in its bounding set (a container that
+    was not granted it), the daemon names the missing capability, exits
+    non-zero and creates nothing under its root."""
+    import shutil
+    setpriv = shutil.which("setpriv")
+    check(setpriv is not None, "setpriv (util-linux) missing")
+    with Env() as e:
+        for extra in ([], ["-u", "0"]):
+            p = subprocess.run(["ip", "netns", "exec", e.ns, setpriv, "--bounding-set",
+                                "-net_admin", IPMGMTD, "-f", "-R", e.root] + extra,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=30, env=clean_env())
+            check(p.returncode != 0, "started without CAP_NET_ADMIN (%r)" % extra)
+            check("CAP_NET_ADMIN" in p.stderr and "missing" in p.stderr,
+                  "message names the capability: %r" % p.stderr)
+            check("CAP_NET_RAW" not in p.stderr, "only the missing one is named: %r" % p.stderr)
+            eq(sorted(os.listdir(e.root)), [], "what the refused start created under ROOT")
+            eq(daemons_with_root(e.root), [], "daemons left running")
+
+
 def test_protocol_version_mismatch_refused():
     """A client of another protocol version gets the daemon's plain refusal
     to its Hello, and a request it pipelined behind the Hello (as libipadm
@@ -158,6 +179,7 @@ def test_protocol_version_mismatch_refused():
 
 if __name__ == "__main__":
     main([
+        test_missing_capability_refused,
         test_protocol_version_mismatch_refused,
         test_refuses_without_service_manager,
         test_service_mode_daemonizes,
