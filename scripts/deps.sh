@@ -4,7 +4,8 @@
 set -eu
 PKGS="cmake g++ make pkg-config libmnl-dev libsqlite3-dev libprotobuf-dev protobuf-compiler
 libsystemd-dev libcap-ng-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-iproute2 iputils-ping python3 sqlite3 util-linux procps strace dnsmasq-base radvd udhcpc isc-dhcp-client ethtool"
+iproute2 iputils-ping python3 sqlite3 util-linux procps strace dnsmasq-base radvd udhcpc isc-dhcp-client ethtool
+systemd-container"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

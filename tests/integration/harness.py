@@ -536,6 +536,31 @@ def socket_accepts(path):
         s.close()
 
 
+# ---------------------------------------------------------------- package
+
+def build_deb(build_dir, out_dir, timeout=900):
+    """Builds the Debian package with `cpack -G DEB` from build_dir into
+    out_dir (cpack first builds the "all" target: a no-op after
+    `cmake --build`). Returns the .deb's path; TestFailure with the tail of
+    cpack's logs if it fails."""
+    os.makedirs(out_dir, exist_ok=True)
+    p = subprocess.run(["cpack", "-G", "DEB", "-B", out_dir], cwd=build_dir,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=timeout, env=clean_env())
+    if p.returncode != 0:
+        tails = ""
+        for d, _, files in os.walk(out_dir):
+            for f in files:
+                if f.endswith("Output.log"):
+                    with open(os.path.join(d, f), errors="replace") as fh:
+                        tails += "\n---- %s (tail) ----\n%s" % (f, fh.read()[-3000:])
+        raise TestFailure("cpack failed (rc=%d)\nstdout: %s\nstderr: %s%s"
+                          % (p.returncode, p.stdout[-3000:], p.stderr[-3000:], tails))
+    debs = [f for f in os.listdir(out_dir) if f.endswith(".deb")]
+    check(len(debs) == 1, "cpack made %r in %s" % (debs, out_dir))
+    return os.path.join(out_dir, debs[0])
+
+
 # ---------------------------------------------------------------- runner
 
 def main(tests):

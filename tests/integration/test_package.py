@@ -22,7 +22,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import pid_alive, proc_cmdlines  # noqa: E402
+from harness import build_deb, pid_alive, proc_cmdlines  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IPADM = os.path.abspath(os.environ.get("IPADM_BIN") or os.path.join(REPO, "build", "ipadm"))
@@ -138,26 +138,11 @@ class PackageTest:
 
     # -- 1. build
     def build(self):
-        os.makedirs(self.out)
         t0 = time.monotonic()
-        # cpack first builds the "preinstall" target (= all) of the build
-        # directory: a no-op after `cmake --build`.
-        p = run(["cpack", "-G", "DEB", "-B", self.out], cwd=BUILD, timeout=900, check_rc=False)
-        if p.returncode != 0:
-            logs = []
-            for d, _, files in os.walk(self.out):
-                logs += [os.path.join(d, f) for f in files if f.endswith("Output.log")]
-            tails = ""
-            for lp in logs:
-                with open(lp, errors="replace") as f:
-                    tails += "\n---- %s (tail) ----\n%s" % (lp, f.read()[-3000:])
-            raise TestFailure("cpack failed (rc=%d)\nstdout: %s\nstderr: %s%s"
-                              % (p.returncode, p.stdout[-3000:], p.stderr[-3000:], tails))
-        debs = [f for f in os.listdir(self.out) if f.endswith(".deb")]
-        check(len(debs) == 1, "cpack made %r in %s" % (debs, self.out))
-        self.deb = os.path.join(self.out, debs[0])
-        check(debs[0].startswith("ipadm-linux_"), "package file name: " + debs[0])
-        print("  built %s (%.0f kB, %.1fs)" % (debs[0], os.path.getsize(self.deb) / 1024,
+        self.deb = build_deb(BUILD, self.out)
+        name = os.path.basename(self.deb)
+        check(name.startswith("ipadm-linux_"), "package file name: " + name)
+        print("  built %s (%.0f kB, %.1fs)" % (name, os.path.getsize(self.deb) / 1024,
                                               time.monotonic() - t0))
 
     # -- 2. contents and control data
