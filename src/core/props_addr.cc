@@ -89,13 +89,11 @@ std::string cur_deprecated(const AddrObj&, Ka ka, const AddrWant& w) {
 std::string cur_prefixlen(const AddrObj& o, Ka, const AddrWant&) {
   return o.remote ? "" : std::to_string(o.prefixlen);
 }
-std::string cur_off(const AddrObj&, Ka, const AddrWant&) { return "off"; }
 std::string cur_primary(const AddrObj& o, Ka, const AddrWant&) {
   if (o.atype != AddrType::Dhcp) return "off";
   auto c = parse_dhcp(o.extra);
   return onoff(c && c->primary);
 }
-std::string cur_empty(const AddrObj&, Ka, const AddrWant&) { return ""; }
 std::string cur_transmit(const AddrObj&, Ka, const AddrWant& w) { return onoff(w.transmit); }
 std::string cur_zone(const AddrObj&, Ka, const AddrWant&) { return "global"; }
 // The kernel's own value when the address is there (IFA_RT_PRIORITY).

@@ -42,7 +42,9 @@ TEST(Delegation, Malformed) {
   for (const char* t : bad) {
     auto d = parse_delegation(t);
     EXPECT_FALSE(d.is_ok()) << t;
-    if (!d) EXPECT_NE(d.status().detail().find("line "), std::string::npos) << t;
+    if (!d) {
+      EXPECT_NE(d.status().detail().find("line "), std::string::npos) << t;
+    }
   }
 }
 
