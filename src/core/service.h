@@ -113,6 +113,11 @@ class Service {
   // active dhcp objects, asking for the lease the kernel still holds, and
   // the DHCPv6 clients of stateful addrconf objects.
   void resume_dhcp();
+  // The kernel's IPv6 flags of ifname changed (a router advertisement was
+  // processed; "" = notifications were lost, every interface): starts the
+  // DHCPv6 client of an active stateful addrconf object there once a router
+  // has set the M flag (service_addrconf.cc). Takes the service lock.
+  void on_inet6_flags(const std::string& ifname);
 
  private:
   // REQUIRES: mu_ held (all *_locked_ helpers).

@@ -72,14 +72,34 @@ Status Service::start_addrconf_locked_(const AddrObj& o, int ifindex, bool add_l
   return s;
 }
 
+// DHCPv6 (stateful=yes) runs once a router asks for it: the kernel records
+// the M flag of the advertisements it processes (IF_RA_MANAGED in the IPv6
+// device's flags), as in.ndpd tells dhcpagent on illumos. Until then
+// nothing is started; on_inet6_flags() starts it when the flag appears. A
+// running client is left alone, also if the flag goes away again (RFC 4862
+// 5.5.3: a host keeps the stateful protocol running). The O flag alone
+// (information only: DNS servers, which ipadm does not apply) starts nothing.
 Status Service::start_dhcp6_locked_(const AddrObj& o) {
   auto conf = parse_addrconf(o.extra);
   IPADM_TRY(conf);
-  if (!conf->stateful || !dhcp6_) return Status::ok();
+  if (!conf->stateful || !dhcp6_ || dhcp6_->running(o.aobjname)) return Status::ok();
+  constexpr uint32_t kIfRaManaged = 0x40;  // IF_RA_MANAGED, Linux net/if_inet6.h
+  auto link = kernel_.link_by_name(o.ifname);
+  IPADM_TRY(link);
+  if (!(link->inet6_flags & kIfRaManaged)) return Status::ok();
   dhcp::Params p;
   p.aobjname = o.aobjname;
   p.ifname = o.ifname;
   return dhcp6_->start(p);
+}
+
+void Service::on_inet6_flags(const std::string& ifname) {
+  std::lock_guard lock(mu_);
+  for (const auto& [name, o] : map_.addrs()) {
+    if (o.atype != AddrType::Addrconf || !(o.flags & kActive)) continue;
+    if (!ifname.empty() && o.ifname != ifname) continue;
+    start_dhcp6_locked_(o).ignore();  // retried at the next change or restart
+  }
 }
 
 void Service::on_dhcp6_event(const dhcp::Event& ev) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/aobjmap.h"
 #include "core/service.h"
@@ -21,6 +22,7 @@
 #include "daemon/server.h"
 #include "dhcp/dhclient6_agent.h"
 #include "dhcp/udhcpc_agent.h"
+#include "netlink/inet6_monitor.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -239,8 +241,24 @@ int run_daemon(const Options& opt) {
   log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),
            map.ifs().size(), map.addrs().size());
   ready.report(0);
+  // Router advertisements with the M flag start DHCPv6 (Service::
+  // on_inet6_flags). Subscribed before resume_dhcp reads the current flags,
+  // so a change in between is not missed.
+  auto inet6 = netlink::Inet6Monitor::open();
+  if (!inet6) log_warn("IPv6 link monitor: %s (DHCPv6 starts only with ipmgmtd)",
+                       inet6.status().to_string().c_str());
   svc.resume_dhcp();
+  std::thread inet6_thread;
+  if (inet6)
+    inet6_thread = std::thread([&svc, m = inet6->get()] {
+      Status s = m->run([&svc](const std::string& ifname) { svc.on_inet6_flags(ifname); });
+      if (!s) log_warn("IPv6 link monitor stopped: %s", s.to_string().c_str());
+    });
   Status s = server.serve(sigfd);
+  if (inet6_thread.joinable()) {
+    (*inet6)->stop();
+    inet6_thread.join();
+  }
   // The clients stop without a release: their leases stay in the kernel
   // (with the lease time as lifetime) for the next ipmgmtd to adopt.
   agent.stop_all();

@@ -107,6 +107,10 @@ void FakeKernel::set_carrier(int ifindex, bool carrier) {
   }
 }
 
+void FakeKernel::set_inet6_flags(int ifindex, uint32_t flags) {
+  if (LinkState* ls = state(ifindex)) ls->link.inet6_flags = flags;
+}
+
 Result<std::vector<Link>> FakeKernel::links() {
   if (auto f = enter(FakeOp::kLinks)) return *f;
   std::vector<Link> out;

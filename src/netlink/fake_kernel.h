@@ -85,6 +85,9 @@ class FakeKernel final : public Kernel {
   bool remove_link(int ifindex);
   // Carrier of an up link (IFF_RUNNING|IFF_LOWER_UP, operstate UP); default on.
   void set_carrier(int ifindex, bool carrier);
+  // The IPv6 device flags the kernel keeps from router advertisements
+  // (Link::inet6_flags, e.g. IF_RA_MANAGED 0x40).
+  void set_inet6_flags(int ifindex, uint32_t flags);
   // When on, bringing a link up with addr_gen_mode 0 (EUI-64) adds an IPv6
   // link-local fe80::ff:fe00:<ifindex>/64, as Linux does. Default off.
   void set_auto_linklocal(bool on) { auto_linklocal_ = on; }

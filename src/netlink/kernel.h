@@ -26,6 +26,9 @@ struct Link {
   uint8_t operstate = 0;     // IF_OPER_*
   std::string kind;          // IFLA_INFO_KIND ("veth", "bridge", "" ...)
   std::string hwaddr;        // IFLA_ADDRESS, raw bytes ("" if none)
+  // The IPv6 device's IF_* flags (IFLA_INET6_FLAGS, e.g. IF_RA_MANAGED once
+  // a router advertisement with the M flag was processed); 0 without IPv6.
+  uint32_t inet6_flags = 0;
 };
 
 struct Addr {

@@ -14,9 +14,21 @@ namespace ipadm::netlink {
 namespace {
 
 constexpr AttrRule kLinkRules[] = {
-    {IFLA_IFNAME, 1}, {IFLA_MTU, 4}, {IFLA_OPERSTATE, 1}, {IFLA_LINKINFO, 0}, {IFLA_ADDRESS, 0},
+    {IFLA_IFNAME, 1},  {IFLA_MTU, 4},      {IFLA_OPERSTATE, 1}, {IFLA_LINKINFO, 0},
+    {IFLA_ADDRESS, 0}, {IFLA_PROTINFO, 0}, {IFLA_AF_SPEC, 0},
 };
 constexpr AttrRule kLinkInfoRules[] = {{IFLA_INFO_KIND, 1}};
+constexpr AttrRule kInet6Rules[] = {{IFLA_INET6_FLAGS, 4}};
+
+// IFLA_INET6_FLAGS inside an IPv6 attribute run (IFLA_PROTINFO of an
+// AF_INET6 link message, or the AF_INET6 member of IFLA_AF_SPEC); 0 if absent.
+bool inet6_flags_of(const nlattr* run, uint32_t* flags) {
+  std::array<const nlattr*, IFLA_INET6_FLAGS + 1> tb;
+  auto payload = attr_bytes(run);
+  if (!parse_attrs(payload.data(), payload.size(), kInet6Rules, tb)) return false;
+  if (tb[IFLA_INET6_FLAGS]) *flags = attr_u32(tb[IFLA_INET6_FLAGS]);
+  return true;
+}
 
 nlmsghdr* put_link_header(std::span<uint8_t> buf, uint16_t type, uint16_t flags,
                           uint32_t seq, int ifindex) {
@@ -59,6 +71,19 @@ Result<Link> decode_link(NlMsg msg) {
     if (!parse_attrs(payload.data(), payload.size(), kLinkInfoRules, info))
       return Result<Link>(Errc::EBade, "malformed link message: bad IFLA_LINKINFO");
     if (info[IFLA_INFO_KIND]) l.kind = attr_string(info[IFLA_INFO_KIND]);
+  }
+  // An AF_INET6 link message (RTNLGRP_IPV6_IFINFO) carries the IPv6 data
+  // in IFLA_PROTINFO; an AF_UNSPEC one in IFLA_AF_SPEC, nested by family.
+  if (tb[IFLA_PROTINFO] && ifi->ifi_family == AF_INET6 &&
+      !inet6_flags_of(tb[IFLA_PROTINFO], &l.inet6_flags))
+    return Result<Link>(Errc::EBade, "malformed link message: bad IFLA_PROTINFO");
+  if (const nlattr* spec = tb[IFLA_AF_SPEC]) {
+    std::array<const nlattr*, AF_INET6 + 1> fam;
+    constexpr AttrRule kAny[] = {{AF_INET6, 0}};
+    auto payload = attr_bytes(spec);
+    if (!parse_attrs(payload.data(), payload.size(), kAny, fam) ||
+        (fam[AF_INET6] && !inet6_flags_of(fam[AF_INET6], &l.inet6_flags)))
+      return Result<Link>(Errc::EBade, "malformed link message: bad IFLA_AF_SPEC");
   }
   if (l.ifname.empty()) return Result<Link>(Errc::EBade, "malformed link message: no name");
   return l;

@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Env, check, eq, main, norm_v6, wait_for  # noqa: E402
+from harness import Env, check, eq, main, norm_v6, proc_cmdlines, wait_for  # noqa: E402
 
 PREFIX = ipaddress.ip_network("2001:db8:1::/64")
 
@@ -28,10 +28,12 @@ RADVD_CONF = """interface veth1 {
 """
 
 
-def start_radvd(e):
+def start_radvd(e, managed=False):
+    """radvd on veth1; managed=True sets the M flag (AdvManagedFlag)."""
     conf = os.path.join(e.root, "radvd.conf")
     with open(conf, "w") as f:
-        f.write(RADVD_CONF)
+        f.write(RADVD_CONF.replace("AdvSendAdvert on;", "AdvSendAdvert on;\n  AdvManagedFlag %s;"
+                                   % ("on" if managed else "off")))
     e.nsexec("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1", ns=e.peer, check=True)
     return e.start_peer("radvd", "--nodaemon", "-C", conf, "-p",
                         os.path.join(e.root, "radvd.pid"), "-m", "stderr", log_name="radvd")
@@ -135,17 +137,55 @@ def dhcp6_addrs(e):
             if a["family"] == "inet6" and lo <= ipaddress.ip_address(a["local"]) <= hi}
 
 
-def start_dhcp6_server(e):
-    """dnsmasq: router advertisements with the managed (M) flag and a
-    DHCPv6 pool, 2-minute leases (dnsmasq serves a range only on a link
-    holding an address of its prefix)."""
+def start_dhcp6_server(e, ra=True):
+    """dnsmasq: a DHCPv6 pool, 2-minute leases (dnsmasq serves a range only
+    on a link holding an address of its prefix), and with ra=True router
+    advertisements with the managed (M) flag."""
     e.nsexec("ip", "addr", "add", "2001:db8:2::1/64", "dev", "veth1", "nodad", ns=e.peer,
              check=True)
+    ra_args = ["--enable-ra", "--ra-param=veth1,4"] if ra else []
     return e.start_peer("dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--port=0",
-                        "--interface=veth1", "--bind-interfaces", "--enable-ra",
-                        "--ra-param=veth1,4", "--dhcp-range=2001:db8:2::100,2001:db8:2::1ff,64,2m",
+                        "--interface=veth1", "--bind-interfaces", *ra_args,
+                        "--dhcp-range=2001:db8:2::100,2001:db8:2::1ff,64,2m",
                         "--dhcp-leasefile=" + os.path.join(e.root, "dnsmasq6.leases"),
                         "--pid-file=", "--log-dhcp", log_name="dnsmasq6")
+
+
+def dhclients(e):
+    """PIDs of DHCPv6 clients the test's daemon started (their state files
+    are under its root)."""
+    return [pid for pid, argv in proc_cmdlines().items()
+            if argv and os.path.basename(argv[0]) == "dhclient" and any(e.root in a for a in argv)]
+
+
+def test_dhcpv6_waits_for_the_m_flag():
+    """stateful=yes runs DHCPv6 only once a router sets the M flag (as
+    in.ndpd starts dhcpagent): no client while the RAs say M=0, even with a
+    DHCPv6 server on the link; a lease soon after a router says M=1."""
+    with Env() as e:
+        server = start_dhcp6_server(e, ra=False)
+        radvd = start_radvd(e, managed=False)
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "addrconf", "veth0/v6")
+        wait_for(lambda: len(slaac(e)) == 1, timeout=20, what="SLAAC (an RA was processed)")
+        time.sleep(6)  # more advertisements, still M=0
+        eq(dhclients(e), [], "DHCPv6 clients while the routers say M=0")
+        eq(dhcp6_addrs(e), {}, "DHCPv6 addresses while the routers say M=0")
+        e.stop_peer(radvd)
+        radvd = start_radvd(e, managed=True)
+        wait_for(lambda: len(dhcp6_addrs(e)) == 1, timeout=40,
+                 what="a DHCPv6 lease once a router says M=1")
+        eq(len(dhclients(e)), 1, "one DHCPv6 client")
+        # A daemon restart finds the flag already set and starts the client
+        # again at once (no new notification comes).
+        e.stop_daemon(signal.SIGKILL)
+        wait_for(lambda: not dhclients(e), timeout=10, what="the client to die with the daemon")
+        e.start_daemon()
+        wait_for(lambda: len(dhclients(e)) == 1, timeout=10, what="the client after a restart")
+        e.ipadm_ok("delete-addr", "veth0/v6")
+        eq(dhcp6_addrs(e), {}, "DHCPv6 address removed with the object")
+        e.stop_peer(radvd)
+        e.stop_peer(server)
 
 
 def test_stateful_dhcpv6():
@@ -175,4 +215,5 @@ def test_stateful_dhcpv6():
 
 if __name__ == "__main__":
     main([test_stateless_slaac_show_delete, test_token_and_stateless_no,
-          test_persistent_across_restart_and_reboot, test_stateful_dhcpv6])
+          test_persistent_across_restart_and_reboot, test_stateful_dhcpv6,
+          test_dhcpv6_waits_for_the_m_flag])

@@ -289,6 +289,47 @@ TEST_F(DynamicAddrTest, AddrconfLinkLocalAndSlaacSysctls) {
   EXPECT_EQ(kernel_.sysctl("net/ipv6/conf/veth0/autoconf"), "0");
 }
 
+// DHCPv6 of stateful=yes runs once a router advertisement set the M flag
+// (the kernel's IF_RA_MANAGED), as in.ndpd starts dhcpagent on illumos.
+TEST_F(DynamicAddrTest, Dhcpv6StartsOnceARouterSetsTheMFlag) {
+  constexpr uint32_t kRcvd = 0x20, kManaged = 0x40;
+  FakeAgent agent6;
+  svc_->set_dhcp6_agent(&agent6);
+  ASSERT_TRUE(svc_->create_addr(addrconf_req("veth0/v6")).is_ok());  // stateful=yes
+  EXPECT_TRUE(agent6.started.empty()) << "no RA with M yet";
+  kernel_.set_inet6_flags(idx_, kRcvd);  // an RA without M
+  svc_->on_inet6_flags("veth0");
+  EXPECT_TRUE(agent6.started.empty());
+  kernel_.set_inet6_flags(idx_, kRcvd | kManaged);
+  svc_->on_inet6_flags("lo");  // another interface's change
+  EXPECT_TRUE(agent6.started.empty());
+  svc_->on_inet6_flags("veth0");
+  ASSERT_EQ(agent6.started.size(), 1u);
+  EXPECT_EQ(agent6.started[0].aobjname, "veth0/v6");
+  EXPECT_EQ(agent6.started[0].ifname, "veth0");
+  // Running: neither restarted by later changes nor stopped when M goes.
+  svc_->on_inet6_flags("");
+  kernel_.set_inet6_flags(idx_, kRcvd);
+  svc_->on_inet6_flags("veth0");
+  EXPECT_EQ(agent6.started.size(), 1u);
+  EXPECT_TRUE(agent6.stopped.empty());
+
+  // M already set when the object is created: started at once.
+  int idx1 = kernel_.add_link("veth1", IFF_BROADCAST | IFF_MULTICAST);
+  kernel_.set_inet6_flags(idx1, kRcvd | kManaged);
+  ASSERT_TRUE(svc_->create_addr(addrconf_req("veth1/v6")).is_ok());
+  ASSERT_EQ(agent6.started.size(), 2u);
+  EXPECT_EQ(agent6.started[1].aobjname, "veth1/v6");
+
+  // stateful=no: never, whatever the routers say.
+  int idx2 = kernel_.add_link("veth2", IFF_BROADCAST | IFF_MULTICAST);
+  kernel_.set_inet6_flags(idx2, kRcvd | kManaged);
+  ASSERT_TRUE(svc_->create_addr(addrconf_req("veth2/v6", "", "stateful=no")).is_ok());
+  svc_->on_inet6_flags("veth2");
+  svc_->on_inet6_flags("");
+  EXPECT_EQ(agent6.started.size(), 2u);
+}
+
 TEST_F(DynamicAddrTest, AddrconfTokenPolicyAndRefusals) {
   ASSERT_TRUE(svc_->create_addr(addrconf_req("veth0/v6", "::1:2:3:4/64", "stateless=no"))
                   .is_ok());

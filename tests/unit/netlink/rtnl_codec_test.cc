@@ -150,6 +150,50 @@ TEST(DecodeLink, ReadsNameMtuOperstateAndKind) {
   EXPECT_EQ(l->kind, "veth");
 }
 
+TEST(DecodeLink, ReadsInet6FlagsFromProtinfoAndAfSpec) {
+  constexpr uint32_t kManaged = 0x40, kRcvd = 0x20;  // IF_RA_MANAGED, IF_RA_RCVD
+  {  // RTNLGRP_IPV6_IFINFO notification: AF_INET6, IFLA_PROTINFO
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_INET6;
+    ifi.ifi_index = 3;
+    MsgBuilder b(RTM_NEWLINK, 0, ifi);
+    b.attr_str(IFLA_IFNAME, "veth0");
+    size_t pi = b.begin_nest(IFLA_PROTINFO);
+    b.attr_u32(IFLA_INET6_FLAGS, kManaged | kRcvd);
+    b.end_nest(pi);
+    auto l = decode_link(b.bytes());
+    ASSERT_TRUE(l) << l.status().to_string();
+    EXPECT_EQ(l->inet6_flags, kManaged | kRcvd);
+  }
+  {  // RTM_GETLINK answer: AF_UNSPEC, IFLA_AF_SPEC / AF_INET6
+    ifinfomsg ifi{};
+    ifi.ifi_index = 3;
+    MsgBuilder b(RTM_NEWLINK, 0, ifi);
+    b.attr_str(IFLA_IFNAME, "veth0");
+    size_t spec = b.begin_nest(IFLA_AF_SPEC);
+    size_t v4 = b.begin_nest(AF_INET);
+    b.attr_u32(1, 0xdead);  // IFLA_INET_CONF-like content: ignored
+    b.end_nest(v4);
+    size_t v6 = b.begin_nest(AF_INET6);
+    b.attr_u32(IFLA_INET6_FLAGS, kManaged);
+    b.end_nest(v6);
+    b.end_nest(spec);
+    auto l = decode_link(b.bytes());
+    ASSERT_TRUE(l) << l.status().to_string();
+    EXPECT_EQ(l->inet6_flags, kManaged);
+  }
+  {  // a truncated IFLA_INET6_FLAGS is malformed
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_INET6;
+    MsgBuilder b(RTM_NEWLINK, 0, ifi);
+    b.attr_str(IFLA_IFNAME, "veth0");
+    size_t pi = b.begin_nest(IFLA_PROTINFO);
+    b.attr_u8(IFLA_INET6_FLAGS, 1);
+    b.end_nest(pi);
+    EXPECT_EQ(decode_link(b.bytes()).status().code(), Errc::EBade);
+  }
+}
+
 TEST(DecodeLink, WithoutNameIsMalformed) {
   ifinfomsg ifi{};
   MsgBuilder b(RTM_NEWLINK, 0, ifi);
