@@ -5,6 +5,8 @@
 // outside it is touched and nothing needs cleaning up. Skipped without root.
 #include "netlink/netlink_kernel.h"
 
+#include "netlink/inet6_monitor.h"
+
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
 #include <net/if.h>
@@ -12,9 +14,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace ipadm::netlink {
@@ -291,6 +296,35 @@ TEST_F(NetlinkKernelTest, Sysctls) {
   EXPECT_EQ(missing.status().detail(), "net/ipv4/conf/nosuch/forwarding");
   EXPECT_EQ(k_->sysctl_get("../../etc/passwd").status().code(), Errc::InvalidArg);
   EXPECT_EQ(k_->sysctl_get("/etc/passwd").status().code(), Errc::InvalidArg);
+}
+
+// The kernel notifies RTNLGRP_IPV6_IFINFO when an IPv6 device changes (an
+// RA's flags, here the token); Inet6Monitor names the link, and stop()
+// ends run() from another thread.
+TEST_F(NetlinkKernelTest, Inet6MonitorNamesTheChangedLinkAndStops) {
+  auto mon = Inet6Monitor::open();
+  ASSERT_TRUE(mon) << mon.status().to_string();
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> seen;
+  Status ran = Status(Errc::Failure, "not run");
+  std::thread t([&] {
+    ran = (*mon)->run([&](const std::string& ifname) {
+      std::lock_guard lock(mu);
+      seen.push_back(ifname);
+      cv.notify_all();
+    });
+  });
+  ASSERT_TRUE(k_->link_set_token(idx_, ip("::1:2:3:4")));
+  {
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(3), [&] {
+      return std::find(seen.begin(), seen.end(), "nlt0") != seen.end();
+    })) << "no notification for nlt0";
+  }
+  (*mon)->stop();
+  t.join();
+  EXPECT_TRUE(ran.is_ok()) << ran.to_string();
 }
 
 }  // namespace
