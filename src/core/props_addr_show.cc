@@ -124,7 +124,7 @@ Status PropService::show_addr_(const rpc::ShowPropReq& req, rpc::ShowPropReply* 
 
 AddrPropFlags PropService::addr_prop_flags(const std::string& aobjname) {
   AddrPropFlags f;
-  if (auto recs = store_.addr_props(aobjname)) {
+  if (auto recs = persisted_addr_props_(aobjname)) {
     if (const auto* r = find_record(*recs, "private")) f.private_persistent = r->value == "on";
     if (const auto* r = find_record(*recs, "deprecated"))
       f.deprecated_persistent = r->value == "on";

@@ -334,6 +334,10 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
     persisted = std::move(*r);
   }
   rpc::ShowAddrReply reply;
+  // The flag letters read each object's persisted properties: one read of
+  // the props table for the listing, not one store query per row.
+  std::optional<PropService::PrefetchScope> prefetch;
+  if (f.aobjname.empty()) prefetch.emplace(props_);
   for (auto& row : addr_rows(*view, map_, persisted, f)) {
     // The 'p' (private) and 'd' (deprecated) letters come from properties.
     if (row.managed()) {

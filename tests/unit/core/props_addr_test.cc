@@ -241,6 +241,28 @@ TEST_F(PropsAddrTest, PrivateIsMetadata) {
   EXPECT_EQ(kernel_.replace_log().size(), 0u);  // never in the kernel
 }
 
+// show-addr's flag letters come from the persisted properties, read once
+// for a whole listing (PrefetchScope) and per object for one object.
+TEST_F(PropsAddrTest, ShowAddrFlagLettersFromPersistedProperties) {
+  ASSERT_TRUE(create_addr("veth0/b", "10.2.2.2").is_ok());
+  ASSERT_TRUE(seta("veth0/v4", "private", "on").is_ok());
+  ASSERT_TRUE(seta("veth0/b", "deprecated", "on").is_ok());
+  auto persistent_of = [&](const std::string& filter_obj) {
+    rpc::ShowAddrReq q;
+    q.set_aobjname(filter_obj);
+    auto r = svc_->show_addr(q);
+    std::map<std::string, std::string> out;
+    if (r)
+      for (const auto& a : r->addrs()) out[a.aobjname()] = a.persistent();
+    return out;
+  };
+  auto all = persistent_of("");
+  EXPECT_EQ(all["veth0/v4"], "Up-");
+  EXPECT_EQ(all["veth0/b"], "U-d");
+  EXPECT_EQ(persistent_of("veth0/v4")["veth0/v4"], "Up-");
+  EXPECT_EQ(persistent_of("veth0/b")["veth0/b"], "U-d");
+}
+
 TEST_F(PropsAddrTest, ZoneAndDhcpOnly) {
   EXPECT_TRUE(seta("veth0/v4", "zone", "global", true).is_ok());
   EXPECT_EQ(seta("veth0/v4", "zone", "global").code(), Errc::NotSup);
