@@ -23,6 +23,7 @@
 #include "common/status.h"
 #include "core/aobjmap.h"
 #include "core/delegation.h"
+#include "core/link_guard.h"
 #include "core/props.h"
 #include "dhcp/agent.h"
 #include "ipmgmt.pb.h"
@@ -122,20 +123,21 @@ class Service {
  private:
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
-                       bool* created);
+                       bool* created, LinkChanges* changes);
+  Result<bool> plumb_link_locked_(const std::string& ifname, int ifindex, LinkChanges* changes);
   Result<rpc::ImportReply> import_locked_(const std::string& text);
   Status reconcile_locked_();
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
-  Result<bool> plumb_ipv6_locked_(const std::string& ifname, int ifindex);
+  Result<bool> plumb_ipv6_locked_(const std::string& ifname, bool adopt, LinkChanges* changes);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
                                        const std::string& local_text,
                                        const std::string& remote_text);
   Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
   Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
   Result<int> ifindex_locked_(const std::string& ifname);
-  Status promote_secondaries_locked_(const std::string& ifname);
+  Status promote_secondaries_locked_(const std::string& ifname, LinkChanges* changes);
   Status with_dad_wait_(const std::function<Status()>& locked_body);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
@@ -167,12 +169,13 @@ class Service {
   struct NewAddr {
     AddrObjName name;
     bool persist = false;
-    bool plumbed = false;
+    bool plumbed = false;   // the map got the interface (implicit plumbing)
+    LinkChanges changes;    // what plumbing changed in the kernel
     int ifindex = 0;
   };
   Result<NewAddr> begin_create_locked_(const rpc::CreateAddrReq& req);
   Status plumb_for_create_locked_(NewAddr* n, store::Batch* batch);
-  void undo_plumb_locked_(const NewAddr& n);
+  void undo_plumb_locked_(NewAddr& n);
   // Builds a live dynamic (dhcp/addrconf) object from its store record.
   Result<AddrObj> dynamic_from_record_locked_(const store::AddrRecord& r);
 

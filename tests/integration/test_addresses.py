@@ -206,8 +206,11 @@ def test_unmanaged_addresses():
         # the kernel's own link-local (the link was set up by hand) is addrconf
         lls = [r for a, r in rows.items() if a.startswith("fe80:")]
         check(all(r["type"] == "addrconf" for r in lls), "link-local TYPE: %r" % lls)
+        # a link others configured is already plumbed: create-if is refused,
+        # create-addr adopts it (docs/linux-mapping.md)
+        e.ipadm_fail(["create-if", "veth0"], "Interface already exists")
+        foreign_ok("refused create-if")
         steps = [
-            ("create-if", ["create-if", "veth0"]),
             ("create-addr v4", ["create-addr", "-T", "static", "-a", "192.0.2.10/24",
                                 "veth0/v4"]),
             ("create-addr v6", ["create-addr", "-T", "static", "-a", "2001:db8::10/64",
