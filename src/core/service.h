@@ -26,6 +26,7 @@
 #include "core/link_guard.h"
 #include "core/props.h"
 #include "dhcp/agent.h"
+#include "dhcp/inform.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "store/store.h"
@@ -106,6 +107,12 @@ class Service {
   // stateful part is not run, which show-addrprop cannot tell; the daemon
   // always sets it).
   void set_dhcp6_agent(dhcp::Agent* agent) { dhcp6_ = agent; }
+  // DHCPINFORM for `refresh-addr -i` of a static IPv4 object (dhcp::inform;
+  // called without the service lock). Unset: NotSup.
+  using Informer = std::function<Result<dhcp::InformReply>(
+      const std::string& aobjname, const std::string& ifname, const std::string& hwaddr,
+      const IpAddr& local)>;
+  void set_informer(Informer f) { inform_ = std::move(f); }
   void on_dhcp6_event(const dhcp::Event& ev);
   // The agent's sink: applies, replaces or removes a lease in the kernel
   // and the map. Takes the service lock.
@@ -143,6 +150,7 @@ class Service {
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);
   Status refresh_addr_locked_(const rpc::AddrObjReq& req);
+  Status inform_addr_(const rpc::AddrObjReq& req);
   // A user-typed name of an existing object: valid per the naming rules,
   // or a generated name the map knows (IF/_a of delegated addresses).
   Result<AddrObjName> aobjname_locked_(const std::string& text) const;
@@ -189,6 +197,7 @@ class Service {
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   dhcp::Agent* dhcp_ = nullptr;
   dhcp::Agent* dhcp6_ = nullptr;
+  Informer inform_;
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
 };

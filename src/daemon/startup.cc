@@ -17,6 +17,7 @@
 #include "core/aobjmap.h"
 #include "core/service.h"
 #include "daemon/daemonize.h"
+#include "daemon/inform_log.h"
 #include "daemon/log.h"
 #include "daemon/privileges.h"
 #include "daemon/server.h"
@@ -196,6 +197,7 @@ int run_daemon(const Options& opt) {
   dhcp::Dhclient6Agent agent6([&svc](const dhcp::Event& ev) { svc.on_dhcp6_event(ev); },
                               paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
   svc.set_dhcp6_agent(&agent6);
+  svc.set_informer(inform_and_log);
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     return fail(ready, paths.legacy_conf().c_str(), s);
   if (Status s = load_delegation(svc, paths.delegation()); !s)
