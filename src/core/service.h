@@ -69,6 +69,25 @@ class Service {
   // Failures are listed in the reply, never fatal.
   Result<rpc::RestoreReply> restore();
 
+  // ---- links coming and going (service_links.cc; docs/linux-mapping.md,
+  // "Links that come and go") ----
+  // A link named ifname appeared (new, moved into the namespace, re-created,
+  // renamed into the name). Enables its persistent interface as restore
+  // would, unless it is active or was disabled with disable-if -t. initial:
+  // the daemon's first look at the kernel: then only an interface whose link
+  // went away (kAbsent) is enabled -- boot restore stays `ipadm restore`'s,
+  // and a restart never changes the kernel otherwise.
+  // Returns whether it enabled the interface (failures are in *failed).
+  bool link_appeared(const std::string& ifname, bool initial, std::vector<std::string>* failed);
+  // No link is named ifname any more (deleted, moved away, renamed away).
+  // Its interface stops being active without any kernel change (the link's
+  // addresses went with it, or belong to a link of another name now): DHCP
+  // clients stop, temporary objects are forgotten, persistent ones stay
+  // known but inactive (names reserved), and a persistent interface is
+  // marked kAbsent so that it comes back with its link. Returns whether
+  // the interface was active.
+  bool link_gone(const std::string& ifname);
+
   // ---- properties (PropService under the service lock) ----
   Status set_prop(const rpc::SetPropReq& req);
   Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req);

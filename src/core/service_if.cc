@@ -164,6 +164,11 @@ Status Service::disable_if(const rpc::DisableIfReq& req) {
   std::lock_guard lock(mu_);
   const std::string& ifname = req.ifname();
   const IfObj* cur = map_.find_if(ifname);
+  if (cur && (cur->flags & kAbsent)) {  // its link is away: it stays disabled
+    IfObj o = *cur;
+    o.flags &= ~kAbsent;
+    return map_.put_if(o);
+  }
   if (!cur || !(cur->flags & kActive)) return Errc::Enxio;
   IPADM_TRY(unplumb_kernel_locked_(ifname, false));
   props_.forget_if(ifname);

@@ -98,7 +98,8 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
       r.set_mtu(l->mtu);
     }
     if (!r.active()) {
-      r.set_state("disabled");
+      // offline: its link went away; it comes back with it.
+      r.set_state(o && (o->flags & kAbsent) ? "offline" : "disabled");
       r.set_current(if_current_flags(0, false, false));
     } else {
       r.set_state(if_state(l));
