@@ -20,9 +20,13 @@
 
 namespace ipadm::daemon {
 
+// max_clients stays well below the usual RLIMIT_NOFILE of 1024 (one fd per
+// connection). The reserve is large because a client's slot is only freed
+// when its thread sees the close: 256 root clients connecting back to back
+// briefly hold more than 256 slots.
 struct ConnLimits {
-  size_t max_clients = 256;
-  size_t reserved = 32;
+  size_t max_clients = 512;
+  size_t reserved = 256;
   size_t per_uid = 16;
 };
 
