@@ -59,7 +59,7 @@ class Server {
   size_t unauthorized_reply_bytes = 16u << 20;
   // Refusals being answered at once; past this a refused connection is
   // closed without its "Too many connections" reply.
-  int max_refusing = 16;
+  int max_refusing = 64;
 
   // Called about every tick_ms from the accept loop (housekeeping).
   std::function<void()> tick;

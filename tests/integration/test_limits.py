@@ -52,7 +52,8 @@ def as_user(uid, gid, groups=None):
 
 
 # Runs as the attacking user: opens N connections to SOCK and holds them.
-# mode idle: send nothing; export: Hello + 3 exports, never read.
+# mode idle: send nothing; hello: the Hello only (then idle, within the 60 s
+# idle timeout); export: Hello + 3 exports, never read.
 HOLDER = r"""
 import socket, sys
 path, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -63,8 +64,9 @@ for i in range(n):
     try:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         s.connect(path)
-        if mode == "export":
+        if mode in ("hello", "export"):
             s.send(rawrpc.hello(1))
+        if mode == "export":
             for j in range(3):
                 s.send(rawrpc.export(2 + j))
         socks.append(s)
@@ -120,8 +122,10 @@ def test_idle_connections_do_not_lock_out_root():
         u2, g2 = make_user("b")
         holders = []
         try:
-            # Two users, 300 idle connections each: more than max_clients.
-            holders.append(Holder(e, u1, g1, 300))
+            # Two users, 300 idle connections each (more than the old
+            # max_clients of 256): one greets and stays idle, the other sends
+            # nothing at all (closed after the 2 s Hello deadline).
+            holders.append(Holder(e, u1, g1, 300, mode="hello"))
             holders.append(Holder(e, u2, g2, 300))
             time.sleep(1.0)  # refusals answered and closed
             out = e.ipadm_ok("show-if")
