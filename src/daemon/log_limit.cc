@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <iterator>
 #include <ctime>
 #include <mutex>
 #include <string>
@@ -11,7 +12,7 @@
 
 namespace ipadm::daemon {
 
-bool TokenBucket::take(uint64_t now_ms) {
+void TokenBucket::refill_(uint64_t now_ms) {
   if (!started_) {
     started_ = true;
     last_ms_ = now_ms;
@@ -23,6 +24,10 @@ bool TokenBucket::take(uint64_t now_ms) {
       last_ms_ += refill * interval_ms_;
     }
   }
+}
+
+bool TokenBucket::take(uint64_t now_ms) {
+  refill_(now_ms);
   if (tokens_ == 0) {
     ++suppressed_;
     return false;
@@ -32,7 +37,18 @@ bool TokenBucket::take(uint64_t now_ms) {
   return true;
 }
 
+uint64_t TokenBucket::flush(uint64_t now_ms) {
+  refill_(now_ms);
+  if (suppressed_ == 0 || tokens_ == 0) return 0;
+  --tokens_;
+  return suppressed();
+}
+
 namespace {
+
+constexpr const char* kKindNames[] = {"refused connection", "timeout", "protocol violation",
+                                      "denied write", "unread reply"};
+static_assert(std::size(kKindNames) == static_cast<size_t>(PeerEvent::kCount));
 
 uint64_t now_ms() {
   timespec ts{};
@@ -65,6 +81,19 @@ void log_peer(PeerEvent kind, const char* fmt, ...) {
     log_warn("%s (%llu similar messages suppressed)", text, static_cast<unsigned long long>(dropped));
   else
     log_warn("%s", text);
+}
+
+void log_peer_flush() {
+  for (size_t k = 0; k < static_cast<size_t>(PeerEvent::kCount); ++k) {
+    uint64_t dropped;
+    {
+      std::lock_guard lock(g_mu);
+      dropped = g_buckets[k].flush(now_ms());
+    }
+    if (dropped > 0)
+      log_warn("%llu similar messages suppressed (%s)", static_cast<unsigned long long>(dropped),
+               kKindNames[k]);
+  }
 }
 
 }  // namespace ipadm::daemon

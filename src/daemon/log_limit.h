@@ -5,7 +5,7 @@
 // One token bucket per kind: `burst` messages at once, then one every
 // `interval_ms`; what is dropped meanwhile is counted and reported as
 // "(N similar messages suppressed)" with the next message of that kind that
-// passes. TokenBucket is pure (the caller passes the time); log_peer() is
+// passes, or by log_peer_flush() once the bucket refills. TokenBucket is pure (the caller passes the time); log_peer() is
 // the thread-safe front end on the daemon's log (log.h).
 #pragma once
 
@@ -21,6 +21,9 @@ class TokenBucket {
   // True when a message may be logged at now_ms (monotonic). When false,
   // the message is counted as suppressed.
   bool take(uint64_t now_ms);
+  // When messages were suppressed and a token is free at now_ms: takes the
+  // token and returns their number (the caller logs a summary); else 0.
+  uint64_t flush(uint64_t now_ms);
   // Messages suppressed since the last take() that returned true; reading
   // resets the count. Call right after a take() that returned true.
   uint64_t suppressed() {
@@ -30,6 +33,7 @@ class TokenBucket {
   }
 
  private:
+  void refill_(uint64_t now_ms);
   unsigned burst_;
   uint64_t interval_ms_;
   unsigned tokens_;
@@ -44,7 +48,10 @@ enum class PeerEvent { Refused, Timeout, Protocol, Denied, Stalled, kCount };
 constexpr unsigned kPeerLogBurst = 10;
 constexpr uint64_t kPeerLogIntervalMs = 6000;
 
-// Logs at LOG_NOTICE level (warning tag) unless the kind's bucket is empty.
+// Logs at LOG_WARNING level unless the kind's bucket is empty.
 [[gnu::format(printf, 2, 3)]] void log_peer(PeerEvent kind, const char* fmt, ...);
+// Logs "N similar messages suppressed (KIND)" for every kind whose flood
+// has ended (a token is free again); called periodically by the server.
+void log_peer_flush();
 
 }  // namespace ipadm::daemon

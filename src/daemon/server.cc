@@ -81,17 +81,20 @@ Status Server::serve(int stop_fd) {
   mallopt(M_ARENA_MAX, 2);
   admission_ = std::make_shared<Admission>(limits);
   budget_ = std::make_shared<ReplyBudget>(unauthorized_reply_bytes);
+  // Wakes at least every second: the log's suppression summaries, and
+  // tick() when it is due.
+  using Clock = std::chrono::steady_clock;
+  auto next_tick = Clock::now() + std::chrono::milliseconds(tick_ms);
   for (;;) {
     pollfd pfd[2] = {{listen_fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-    int n = poll(pfd, 2, tick ? tick_ms : -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::from_errno(errno, "poll");
-    }
-    if (n == 0) {
+    int n = poll(pfd, 2, 1000);
+    if (n < 0 && errno != EINTR) return Status::from_errno(errno, "poll");
+    log_peer_flush();
+    if (tick && Clock::now() >= next_tick) {
       tick();
-      continue;
+      next_tick = Clock::now() + std::chrono::milliseconds(tick_ms);
     }
+    if (n <= 0) continue;
     if (pfd[1].revents) break;
     if (pfd[0].revents & POLLIN) accept_one_();
   }

@@ -40,5 +40,17 @@ TEST(TokenBucketTest, FloodOfAMillionLogsAboutBurstPlusRate) {
   EXPECT_EQ(passed, static_cast<int>(kPeerLogBurst + 60000 / kPeerLogIntervalMs));
 }
 
+TEST(TokenBucketTest, FlushReportsTheSuppressedOnceATokenIsFree) {
+  TokenBucket b(1, 1000);
+  EXPECT_EQ(b.flush(0), 0u);  // nothing suppressed
+  EXPECT_TRUE(b.take(0));
+  EXPECT_FALSE(b.take(10));
+  EXPECT_FALSE(b.take(20));
+  EXPECT_EQ(b.flush(500), 0u);  // no token yet
+  EXPECT_EQ(b.flush(1000), 2u);
+  EXPECT_EQ(b.flush(3000), 0u);  // reported once
+  EXPECT_TRUE(b.take(3000));
+}
+
 }  // namespace
 }  // namespace ipadm::daemon
