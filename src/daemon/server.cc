@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,19 @@ Result<sockaddr_un> unix_addr(const std::string& path) {
   if (path.size() >= sizeof(sa.sun_path)) return Status(Errc::InvalidArg, "socket path too long: " + path);
   std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
   return sa;
+}
+
+// Runs f on a detached thread; false (logged) when no thread can be made
+// (EAGAIN: a task limit), so the accept loop never dies of it.
+template <typename F>
+bool spawn(F&& f) {
+  try {
+    std::thread(std::forward<F>(f)).detach();
+    return true;
+  } catch (const std::system_error& e) {
+    log_peer(PeerEvent::Refused, "cannot start a connection thread: %s", e.what());
+    return false;
+  }
 }
 
 }  // namespace
@@ -133,17 +147,23 @@ void Server::accept_one_() {
       close(cfd);
       return;
     }
-    std::thread([this, cfd, detail = admission_->refusal(verdict)] {
-      refuse_(cfd, detail);
+    if (!spawn([this, cfd, detail = admission_->refusal(verdict)] {
+          refuse_(cfd, detail);
+          --refusing_;
+        })) {
       --refusing_;
-    }).detach();
+      close(cfd);
+    }
     return;
   }
-  std::thread([this, adm = admission_, conn = Conn{cfd, *peer, authorized, false, {}}]() mutable {
-    serve_conn_(conn);
-    close(conn.fd);
-    adm->leave(conn.peer.uid, conn.authorized);
-  }).detach();
+  if (!spawn([this, adm = admission_, conn = Conn{cfd, *peer, authorized, false, {}}]() mutable {
+        serve_conn_(conn);
+        close(conn.fd);
+        adm->leave(conn.peer.uid, conn.authorized);
+      })) {
+    admission_->leave(peer->uid, authorized);
+    close(cfd);
+  }
 }
 
 // Answers a refused connection's Hello with the reason (the client prints
