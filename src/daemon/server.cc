@@ -278,33 +278,62 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
     req.mutable_import_conf()->set_text(std::move(conn.import_text));
     conn.import_text.clear();
   }
-  rpc::Reply reply = run_(req);
-  if (conn.authorized) return send_reply_(conn, std::move(reply));
-  // Unauthorized: a reply of several datagrams is charged to the shared
-  // budget while held (one datagram is bounded by the connection caps). If
-  // it does not fit, drop it, wait for room (holding nothing), charge, and
-  // build it again; give up with IPADM_NO_BUFS after stall_timeout_ms.
-  size_t n = reply.ByteSizeLong();
-  if (n <= kReplyChunk) return send_reply_(conn, std::move(reply));
-  if (!budget_->try_charge(n)) {
-    reply = rpc::Reply();
-    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_timeout_ms);
-    if (!budget_->charge_when_fits(n, until)) {
-      log_peer(PeerEvent::Stalled, "pid %d uid %u: reply budget exhausted, request refused",
-               peer.pid, peer.uid);
-      reply.set_id(req.id());
-      reply.set_status(static_cast<uint32_t>(Errc::NoBufs));
-      reply.set_detail("too many replies pending for unprivileged clients, try again later");
+  if (!conn.authorized) return answer_unauthorized_(conn, req);
+  return send_reply_(conn, run_(req));
+}
+
+// Unauthorized peers: at most kUnauthorizedInService of their requests are
+// in the Service at once, so a request of root or the -G group waits behind
+// at most that many; a reply of several datagrams is charged to the shared
+// budget while held (one datagram is bounded by the connection caps). When
+// the last reply of the same request type was large, its size is charged
+// before building, so a connection waiting for room builds nothing; else
+// the charge follows the build, and a reply that does not fit is dropped,
+// waited for (holding nothing) and built again. No room within
+// stall_timeout_ms: IPADM_NO_BUFS.
+bool Server::answer_unauthorized_(Conn& conn, const rpc::Request& req) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_timeout_ms);
+  auto& estimate = last_size_[static_cast<size_t>(req.body_case()) % last_size_.size()];
+  size_t charged = 0;
+  if (size_t guess = estimate.load(); guess > kReplyChunk) {
+    if (!budget_->charge_when_fits(guess, until)) return refuse_for_budget_(conn, req);
+    charged = guess;
+  }
+  for (;;) {
+    rpc::Reply reply;
+    {
+      std::lock_guard gate(unauthorized_gate_);
+      reply = run_(req);
+    }
+    size_t n = reply.ByteSizeLong();
+    estimate.store(n);
+    if (n <= kReplyChunk) {
+      if (charged) budget_->release(charged);
       return send_reply_(conn, std::move(reply));
     }
-    reply = run_(req);
-    size_t now = reply.ByteSizeLong();
-    budget_->recharge(n, now);
-    n = now;
+    if (charged) {
+      budget_->recharge(charged, n);
+    } else if (!budget_->try_charge(n)) {
+      reply = rpc::Reply();
+      if (!budget_->charge_when_fits(n, until)) return refuse_for_budget_(conn, req);
+      charged = n;
+      continue;  // build it again, charged
+    }
+    charged = n;
+    bool ok = send_reply_(conn, std::move(reply));
+    budget_->release(charged);
+    return ok;
   }
-  bool ok = send_reply_(conn, std::move(reply));
-  budget_->release(n);
-  return ok;
+}
+
+bool Server::refuse_for_budget_(Conn& conn, const rpc::Request& req) {
+  log_peer(PeerEvent::Stalled, "pid %d uid %u: reply budget exhausted, request refused",
+           conn.peer.pid, conn.peer.uid);
+  rpc::Reply reply;
+  reply.set_id(req.id());
+  reply.set_status(static_cast<uint32_t>(Errc::NoBufs));
+  reply.set_detail("too many replies pending for unprivileged clients, try again later");
+  return send_reply_(conn, std::move(reply));
 }
 
 // Sends a reply in datagrams, each built as the previous one is accepted.

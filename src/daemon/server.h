@@ -16,14 +16,18 @@
 // of the connect, a request within idle_timeout_ms of the last reply, and
 // room for the next reply datagram within stall_timeout_ms; past any of
 // them the connection is closed. Replies held for unauthorized peers count
-// against one shared byte budget (reply_budget.h).
+// against one shared byte budget (reply_budget.h), and at most
+// kUnauthorizedInService of their requests are in the Service at once.
 #pragma once
 
 #include <sys/types.h>
 
+#include <array>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -35,6 +39,32 @@
 #include "daemon/reply_budget.h"
 
 namespace ipadm::daemon {
+
+// Requests of unauthorized peers that may be in the Service at once.
+constexpr int kUnauthorizedInService = 2;
+
+// A counting gate: lock() waits for one of n slots, unlock() frees it.
+class SlotGate {
+ public:
+  explicit SlotGate(int n) : free_(n) {}
+  void lock() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [this] { return free_ > 0; });
+    --free_;
+  }
+  void unlock() {
+    {
+      std::lock_guard l(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int free_;
+};
 
 class Server {
  public:
@@ -72,6 +102,8 @@ class Server {
   void serve_conn_(Conn& conn);
   bool handle_one_(Conn& conn, const std::string& bytes);
   rpc::Reply run_(const rpc::Request& req);
+  bool answer_unauthorized_(Conn& conn, const rpc::Request& req);
+  bool refuse_for_budget_(Conn& conn, const rpc::Request& req);
   bool send_reply_(Conn& conn, rpc::Reply reply);
 
   core::Service& svc_;
@@ -81,6 +113,10 @@ class Server {
   std::shared_ptr<Admission> admission_;
   std::shared_ptr<ReplyBudget> budget_;
   std::atomic<int> refusing_{0};
+  // Unauthorized requests in the Service at once (kUnauthorizedInService).
+  SlotGate unauthorized_gate_{kUnauthorizedInService};
+  // Size of the last reply to an unauthorized peer, by request type.
+  std::array<std::atomic<size_t>, 64> last_size_{};
   std::shared_mutex inflight_;
 };
 

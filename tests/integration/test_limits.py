@@ -150,6 +150,32 @@ def test_idle_connections_do_not_lock_out_root():
         eq(rc, 0, "show-if as the user after it closed its connections (stderr %r)" % err)
 
 
+def test_unauthorized_users_together_never_take_the_reserve():
+    """17 users x 16 greeted idle connections = 272: past the 256 that
+    unauthorized users may hold together. The 17th user is refused with the
+    global reason; root and the -G group are still served."""
+    with Env() as e:
+        e.start_daemon(extra=["-u", "nobody", "-G", str(AUTH_GID)])
+        open_root(e)
+        holders = []
+        try:
+            users = [make_user("u%d" % k) for k in range(17)]
+            for u, g in users[:16]:
+                holders.append(Holder(e, u, g, 16, mode="hello"))
+            u, g = users[16]
+            rc, out, err = e.ipadm("show-if", user=as_user(u, g))
+            eq(rc, 1, "show-if as a 17th user (stderr %r)" % err)
+            check("too many connections from unauthorized users (256)" in err.lower(),
+                  "refusal message: %r" % err)
+            e.ipadm_ok("create-addr", "-t", "-T", "static", "-a", "192.0.2.20/24", "veth0/r")
+            rc, out, err = e.ipadm("show-addr", "veth0/r", user=as_user(u, g, [AUTH_GID]))
+            eq(rc, 0, "show-addr as a member of -G (stderr %r)" % err)
+            eq(e.kaddrs("veth0", "inet"), {("192.0.2.20", 24)}, "kernel")
+        finally:
+            for h in holders:
+                h.close()
+
+
 def test_hello_deadline():
     with Env() as e:
         e.start_daemon(extra=["-u", "nobody"])
@@ -222,6 +248,35 @@ def test_unread_replies_bounded():
         eq(root_ok[0], 0, "root's export during the attack")
         check(root_ok[1] < 5.0, "root's export took %.1f s during the attack" % root_ok[1])
         check(peak - base < 40.0, "daemon RSS grew by %.1f MB (bound 40 MB)" % (peak - base))
+
+
+def test_expensive_reads_do_not_starve_root():
+    """13 users x 16 connections each ask for 3 exports of a 20,000-address
+    store (2.3 MB each) and never read. Before the fix each connection built
+    its exports under the service lock and root's show-if waited up to 34 s;
+    now at most 2 unauthorized requests are in the Service at once and a
+    connection waiting for reply budget builds nothing."""
+    with Env() as e:
+        e.start_daemon(extra=["-u", "nobody"])
+        open_root(e)
+        import_addresses(e, 20000)
+        holders = []
+        worst = 0.0
+        try:
+            for k in range(13):
+                u, g = make_user("s%d" % k)
+                holders.append(Holder(e, u, g, 16, mode="export"))
+            t_end = time.monotonic() + 10.0
+            while time.monotonic() < t_end:
+                t0 = time.monotonic()
+                e.ipadm_ok("show-if", timeout=120)
+                worst = max(worst, time.monotonic() - t0)
+                time.sleep(0.3)
+        finally:
+            for h in holders:
+                h.close()
+        print("root's show-if during the attack: worst %.2f s" % worst)
+        check(worst < 3.0, "root's show-if took %.1f s during the attack" % worst)
 
 
 def count_lines(path):
@@ -308,8 +363,10 @@ def test_oversize_names():
 if __name__ == "__main__":
     main([
         test_idle_connections_do_not_lock_out_root,
+        test_unauthorized_users_together_never_take_the_reserve,
         test_hello_deadline,
         test_unread_replies_bounded,
+        test_expensive_reads_do_not_starve_root,
         test_log_flood_is_rate_limited,
         test_oversize_names,
     ])
