@@ -24,7 +24,6 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -37,34 +36,12 @@
 #include "daemon/admission.h"
 #include "daemon/peer.h"
 #include "daemon/reply_budget.h"
+#include "daemon/slot_gate.h"
 
 namespace ipadm::daemon {
 
 // Requests of unauthorized peers that may be in the Service at once.
 constexpr int kUnauthorizedInService = 2;
-
-// A counting gate: lock() waits for one of n slots, unlock() frees it.
-class SlotGate {
- public:
-  explicit SlotGate(int n) : free_(n) {}
-  void lock() {
-    std::unique_lock l(mu_);
-    cv_.wait(l, [this] { return free_ > 0; });
-    --free_;
-  }
-  void unlock() {
-    {
-      std::lock_guard l(mu_);
-      ++free_;
-    }
-    cv_.notify_one();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int free_;
-};
 
 class Server {
  public:
