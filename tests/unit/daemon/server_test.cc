@@ -14,8 +14,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
+#include "client/client.h"
 #include "common/protocol.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
@@ -188,6 +190,19 @@ TEST_F(ServerTest, PastTheCapTheHelloReplySaysTooManyConnections) {
   EXPECT_EQ(r->status(), 0u) << r->detail();
   close(b);
   close(d);
+}
+
+TEST_F(ServerTest, LibipadmReconnectsAfterTheIdleTimeout) {
+  Paths paths = Paths::for_root(dir_.path());
+  std::filesystem::create_directories(paths.volatile_dir());
+  path_ = paths.socket();
+  start();
+  client::Client c(paths);
+  auto r = c.show_if("");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // idle timeout 400 ms
+  r = c.show_if("");
+  EXPECT_TRUE(r.is_ok()) << r.status().to_string();
 }
 
 }  // namespace
