@@ -87,6 +87,11 @@ class Service {
   // marked kAbsent so that it comes back with its link. Returns whether
   // the interface was active.
   bool link_gone(const std::string& ifname);
+  // The link of active interface ifname came up (IFF_UP set again, e.g.
+  // `ip link set IF down; ip link set IF up`, which makes Linux drop the
+  // IPv6 addresses): puts back the addresses of its up static and addrconf
+  // objects that the kernel lost. Returns how many.
+  int link_up_again(const std::string& ifname);
 
   // ---- properties (PropService under the service lock) ----
   Status set_prop(const rpc::SetPropReq& req);

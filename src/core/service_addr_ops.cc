@@ -81,6 +81,9 @@ Status Service::up_addr_locked_(const rpc::AddrObjReq& req) {
   if (o->up) {
     auto f = kernel_flags(kernel_, *o, *idx);
     if (f && (*f & IFA_F_DADFAILED)) return Errc::DadFound;
+    // Up, but the kernel lost it (ip addr del, a kernel drop): put it back
+    // rather than claim what the kernel does not hold.
+    if (!f) IPADM_TRY(addr_to_kernel_locked_(*o, *idx, true));
   } else {
     IPADM_TRY(addr_to_kernel_locked_(*o, *idx, true));
     AddrObj n = *o;

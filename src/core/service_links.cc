@@ -1,5 +1,9 @@
 // Links that come and go: the hotplug half of enable-if (service.h).
 #include <net/if.h>
+#include <sys/socket.h>
+
+#include <set>
+#include <utility>
 
 #include "core/service.h"
 
@@ -60,6 +64,26 @@ bool Service::link_gone(const std::string& ifname) {
   o.v4 = o.v6 = false;
   map_.put_if(o).ignore();
   return true;
+}
+
+int Service::link_up_again(const std::string& ifname) {
+  std::lock_guard lock(mu_);
+  const IfObj* cur = map_.find_if(ifname);
+  if (!cur || !(cur->flags & kActive)) return 0;
+  auto idx = ifindex_locked_(ifname);
+  if (!idx) return 0;
+  auto present = kernel_.addrs(AF_UNSPEC, *idx);
+  if (!present) return 0;
+  std::set<std::pair<IpAddr, int>> have;
+  for (const auto& a : *present) have.emplace(a.local, a.prefixlen);
+  int added = 0;
+  for (const AddrObj* a : map_.addrs_of(ifname)) {
+    if (!(a->flags & kActive) || !a->up || a->local.is_zero()) continue;
+    if (a->atype != AddrType::Static && a->atype != AddrType::Addrconf) continue;
+    if (have.count({a->local, a->prefixlen})) continue;
+    if (addr_to_kernel_locked_(*a, *idx, false)) ++added;
+  }
+  return added;
 }
 
 }  // namespace ipadm::core

@@ -1,5 +1,7 @@
 #include "daemon/kernel_follow.h"
 
+#include <net/if.h>
+
 #include "daemon/log.h"
 #include "netlink/netlink_kernel.h"
 
@@ -27,6 +29,8 @@ Status KernelFollower::start() {
       for (const auto& n : notices) {
         if (n.kind == Kind::kAppeared) items.push_back({Work::Kind::kAppeared, n.ifname, initial});
         if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial});
+        if (n.kind == Kind::kChanged && !(n.old_flags & IFF_UP) && (n.flags & IFF_UP))
+          items.push_back({Work::Kind::kUp, n.ifname, initial});
       }
       post(std::move(items));
     };
@@ -90,6 +94,10 @@ void KernelFollower::worker() {
         if (svc_.link_gone(w.ifname))
           log_info("%s: link went away: interface offline until it comes back",
                    w.ifname.c_str());
+        break;
+      case Work::Kind::kUp:
+        if (int n = svc_.link_up_again(w.ifname))
+          log_info("%s: link up again: %d address(es) put back", w.ifname.c_str(), n);
         break;
       case Work::Kind::kInet6:
         svc_.on_inet6_flags(w.ifname);

@@ -1,7 +1,7 @@
 // KernelFollower: ipmgmtd follows the kernel. One thread runs the rtnetlink
 // event loop (netlink::KernelEvents) over the LiveView; a second, the
 // worker, turns what it reports into Service calls in kernel order --
-// link_appeared / link_gone (hotplug, docs/linux-mapping.md "Links that come
+// link_appeared / link_gone / link_up_again (hotplug, docs/linux-mapping.md "Links that come
 // and go") and on_inet6_flags (DHCPv6 on the RA's M flag) -- so that a slow
 // enable (10,000 addresses) never stalls the event loop, and the event loop
 // never waits for the service lock.
@@ -39,7 +39,7 @@ class KernelFollower {
 
  private:
   struct Work {
-    enum class Kind { kAppeared, kGone, kInet6 } kind;
+    enum class Kind { kAppeared, kGone, kUp, kInet6 } kind;
     std::string ifname;
     bool initial = false;
   };

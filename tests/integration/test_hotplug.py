@@ -129,6 +129,29 @@ def test_restart_keeps_hands_off():
         eq(e.kaddrs("veth0") & {V4, V6}, set(), "a restart enables nothing")
 
 
+def test_drift_admin_down_up_and_addr_del():
+    """Linux drops IPv6 addresses on admin down: after `ip link set down/up`
+    the managed ones come back by themselves. An address removed with
+    `ip addr del` stays removed (as an ifconfig removal sticks on illumos),
+    shows `down`, and `up-addr` puts it back rather than claim success."""
+    with Env() as e:
+        e.start_daemon()
+        configure(e)
+        e.settle("veth0")
+        e.nsexec("ip", "link", "set", "veth0", "down", check=True)
+        check(V6 not in e.kaddrs("veth0"), "the kernel dropped the IPv6 address")
+        e.nsexec("ip", "link", "set", "veth0", "up", check=True)
+        configured(e)
+        e.nsexec("ip", "addr", "del", "%s/%d" % V4, "dev", "veth0", check=True)
+        wait_for(lambda: e.show_addr_map()["veth0/v4"]["state"] == "down", timeout=1,
+                 what="veth0/v4 shown down")
+        time.sleep(0.5)
+        check(V4 not in e.kaddrs("veth0"), "an ip addr del is not undone by itself")
+        e.ipadm_ok("up-addr", "-t", "veth0/v4")
+        check(V4 in e.kaddrs("veth0"), "up-addr put the address back")
+        eq(e.show_addr_map()["veth0/v4"]["state"], "ok", "veth0/v4 after up-addr")
+
+
 def test_event_overrun_is_recovered():
     """The daemon is stopped (SIGSTOP, by PID) while the kernel sends more
     events than its 4 KiB event socket holds -- among them veth0 deleted and
@@ -163,5 +186,6 @@ if __name__ == "__main__":
         test_link_appearing_after_restore,
         test_disabled_interface_stays_disabled,
         test_restart_keeps_hands_off,
+        test_drift_admin_down_up_and_addr_del,
         test_event_overrun_is_recovered,
     ])

@@ -127,5 +127,30 @@ TEST_F(HotplugTest, EnableIfWorksOnAnAbsentInterfaceWhoseLinkIsBack) {
   EXPECT_FALSE(appeared());
 }
 
+TEST_F(HotplugTest, LinkUpAgainPutsBackWhatTheKernelDropped) {
+  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/v6", "2001:db8::10/64")).is_ok());
+  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/dn", "2001:db8::20/64", false, "", true))
+                  .is_ok());
+  ASSERT_TRUE(kernel_.link_set_up(idx_, false).is_ok());  // Linux drops the IPv6 ones
+  ASSERT_TRUE(kernel_.link_set_up(idx_, true).is_ok());
+  EXPECT_EQ(kernel_.find_addr(idx_, ip("2001:db8::10")), nullptr);
+  EXPECT_EQ(svc_->link_up_again("veth0"), 1);
+  EXPECT_NE(kernel_.find_addr(idx_, ip("2001:db8::10")), nullptr);
+  EXPECT_EQ(kernel_.find_addr(idx_, ip("2001:db8::20")), nullptr);  // down: stays out
+  EXPECT_EQ(svc_->link_up_again("veth0"), 0);                        // nothing missing
+  EXPECT_EQ(svc_->link_up_again("veth9"), 0);                        // not ours
+}
+
+TEST_F(HotplugTest, UpAddrPutsBackAnAddressTheKernelLost) {
+  ASSERT_TRUE(kernel_.drop_addr(idx_, ip("192.0.2.10")));  // ip addr del
+  EXPECT_EQ(addr_state("veth0/v4"), "down");
+  rpc::AddrObjReq q;
+  q.set_aobjname("veth0/v4");
+  q.set_temporary(true);
+  ASSERT_TRUE(svc_->up_addr(q).is_ok());
+  EXPECT_NE(kernel_.find_addr(idx_, ip("192.0.2.10")), nullptr);
+  EXPECT_EQ(addr_state("veth0/v4"), "ok");
+}
+
 }  // namespace
 }  // namespace ipadm::core
