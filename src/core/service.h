@@ -137,6 +137,12 @@ class Service {
       const std::string& aobjname, const std::string& ifname, const std::string& hwaddr,
       const IpAddr& local)>;
   void set_informer(Informer f) { inform_ = std::move(f); }
+  // Told (true) before and (false) after the daemon adds many addresses
+  // itself (enable-if, restore, hotplug), so the kernel event loop can pause
+  // the per-address events meanwhile (KernelFollower::quiet_addrs). Calls
+  // nest. Unset: nothing.
+  using QuietHook = std::function<void(bool begin)>;
+  void set_quiet_hook(QuietHook f) { quiet_ = std::move(f); }
   void on_dhcp6_event(const dhcp::Event& ev);
   // The agent's sink: applies, replaces or removes a lease in the kernel
   // and the map. Takes the service lock.
@@ -222,6 +228,7 @@ class Service {
   dhcp::Agent* dhcp_ = nullptr;
   dhcp::Agent* dhcp6_ = nullptr;
   Informer inform_;
+  QuietHook quiet_;
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
 };

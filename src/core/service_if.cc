@@ -18,6 +18,17 @@ namespace {
 std::string ipv6_sysctl(const std::string& ifname, const char* leaf) {
   return "net/ipv6/conf/" + ifname + "/" + leaf;
 }
+
+// Service::QuietHook over a scope.
+struct QuietScope {
+  explicit QuietScope(const Service::QuietHook& h) : hook(h) {
+    if (hook) hook(true);
+  }
+  ~QuietScope() {
+    if (hook) hook(false);
+  }
+  const Service::QuietHook& hook;
+};
 }  // namespace
 
 // Each address object is independent: deleting one IPv4 address must not
@@ -216,6 +227,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   auto idx = ifindex_locked_(ifname);
   IPADM_TRY(idx);
   PropService::PrefetchScope prefetch(props_);  // one props read, not several per address
+  QuietScope quiet(quiet_);  // no event per address meanwhile (kernel_follow.h)
 
   // What plumbing changes on the link is put back unless the interface is
   // enabled in the end (link_guard.h).
@@ -373,6 +385,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
 Result<rpc::RestoreReply> Service::restore() {
   std::lock_guard lock(mu_);
   PropService::PrefetchScope prefetch(props_);  // one props read for every interface
+  QuietScope quiet(quiet_);
   auto ifs = store_.interfaces();
   IPADM_TRY(ifs);
   rpc::RestoreReply reply;

@@ -57,6 +57,14 @@ void KernelFollower::stop() {
   if (worker_thread_.joinable()) worker_thread_.join();
 }
 
+void KernelFollower::quiet_addrs(bool begin) {
+  if (!events_) return;
+  std::lock_guard lock(mu_);
+  if (begin ? quiet_depth_++ != 0 : --quiet_depth_ != 0) return;
+  if (Status s = events_->set_addr_events(!begin); !s)
+    log_warn("kernel address events: %s", s.to_string().c_str());
+}
+
 void KernelFollower::post(std::vector<Work> items) {
   if (items.empty()) return;
   {

@@ -36,6 +36,9 @@ class KernelFollower {
   Status start();
   void stop();
   const netlink::LiveView& view() const { return view_; }
+  // Service::QuietHook: nested begin (true) / end (false) of a bulk add;
+  // address events pause until the outermost end, then the view is re-read.
+  void quiet_addrs(bool begin);
 
  private:
   struct Work {
@@ -55,6 +58,7 @@ class KernelFollower {
   std::condition_variable cv_;
   std::deque<Work> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
+  int quiet_depth_ = 0;     // guarded by mu_
 };
 
 }  // namespace ipadm::daemon

@@ -258,10 +258,12 @@ int run_daemon(const Options& opt) {
   if (Status s = follower.open(test_event_rcvbuf()); !s)
     log_warn("kernel events: %s (links that come and go are not followed)",
              s.to_string().c_str());
+  svc.set_quiet_hook([&follower](bool begin) { follower.quiet_addrs(begin); });
   svc.resume_dhcp();
   follower.start().ignore();
   Status s = server.serve(sigfd);
   follower.stop();
+  svc.set_quiet_hook(nullptr);
   // The clients stop without a release: their leases stay in the kernel
   // (with the lease time as lifetime) for the next ipmgmtd to adopt.
   agent.stop_all();

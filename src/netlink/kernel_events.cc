@@ -22,10 +22,33 @@ Result<std::unique_ptr<KernelEvents>> KernelEvents::open(int rcvbuf) {
     IPADM_TRY(sock->join_group(g));
   int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (efd < 0) return Status::from_errno(errno, std::string("eventfd: ") + std::strerror(errno));
-  return std::unique_ptr<KernelEvents>(new KernelEvents(std::move(sock).value(), efd));
+  int wfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wfd < 0) {
+    int e = errno;
+    ::close(efd);
+    return Status::from_errno(e, std::string("eventfd: ") + std::strerror(e));
+  }
+  return std::unique_ptr<KernelEvents>(new KernelEvents(std::move(sock).value(), efd, wfd));
 }
 
-KernelEvents::~KernelEvents() { ::close(stop_fd_); }
+KernelEvents::~KernelEvents() {
+  ::close(stop_fd_);
+  ::close(wake_fd_);
+}
+
+Status KernelEvents::set_addr_events(bool on) {
+  const int opt = on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP;
+  for (unsigned g : {RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR})
+    if (setsockopt(sock_.fd(), SOL_NETLINK, opt, &g, sizeof g) != 0)
+      return Status::from_errno(errno, "netlink membership");
+  if (on) {
+    resync_requested_ = true;
+    uint64_t one = 1;
+    ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    (void)n;
+  }
+  return Status::ok();
+}
 
 void KernelEvents::stop() {
   uint64_t one = 1;
@@ -33,14 +56,15 @@ void KernelEvents::stop() {
   (void)n;  // the counter cannot overflow from these writes
 }
 
-Status KernelEvents::resync(Kernel& dumper, LiveView& view, const Handlers& h, bool initial) {
+Status KernelEvents::resync(Kernel& dumper, LiveView& view, const Handlers& h, Resync why) {
   auto links = dumper.links();
   IPADM_TRY(links);
   auto addrs = dumper.addrs(AF_UNSPEC, 0);
   IPADM_TRY(addrs);
   auto notices = view.replace(*links, *addrs);
+  const bool initial = why == Resync::kInitial;
   if (h.links && (initial || !notices.empty())) h.links(notices, initial);
-  if (!initial && h.inet6) h.inet6("");
+  if (why == Resync::kOverrun && h.inet6) h.inet6("");  // IPv6 link info was lost too
   return Status::ok();
 }
 
@@ -80,14 +104,22 @@ void KernelEvents::apply(std::span<const uint8_t> dgram, LiveView& view, const H
 }
 
 Status KernelEvents::run(Kernel& dumper, LiveView& view, const Handlers& h) {
-  IPADM_TRY(resync(dumper, view, h, true));
+  IPADM_TRY(resync(dumper, view, h, Resync::kInitial));
   for (;;) {
-    pollfd pfd[2] = {{sock_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    if (::poll(pfd, 2, -1) < 0) {
+    pollfd pfd[3] = {{sock_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (::poll(pfd, 3, -1) < 0) {
       if (errno == EINTR) continue;
       return Status::from_errno(errno, std::string("poll: ") + std::strerror(errno));
     }
     if (pfd[1].revents) return Status::ok();
+    if (pfd[2].revents) {
+      uint64_t n;
+      ssize_t r = ::read(wake_fd_, &n, sizeof n);
+      (void)r;
+      if (resync_requested_.exchange(false))
+        if (Status s = resync(dumper, view, h, Resync::kRequested); !s) return s;
+    }
+    if (!(pfd[0].revents & POLLIN)) continue;
     std::span<const uint8_t> dgram;
     int err = sock_.recv(true, &dgram);
     if (err == EAGAIN) continue;
@@ -98,7 +130,7 @@ Status KernelEvents::run(Kernel& dumper, LiveView& view, const Handlers& h) {
       ++resyncs_;
       while (sock_.recv(true, &dgram) != EAGAIN) {
       }
-      if (Status s = resync(dumper, view, h, false); !s) return s;
+      if (Status s = resync(dumper, view, h, Resync::kOverrun); !s) return s;
       continue;
     }
     if (err) return Status::from_errno(err, "kernel event socket");

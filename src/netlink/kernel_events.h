@@ -52,14 +52,25 @@ class KernelEvents {
   // How many times the view was re-filled after an overflow.
   uint64_t resyncs() const { return resyncs_.load(); }
 
+  // Stops (false) or resumes (true) the address events, from any thread.
+  // While the daemon adds thousands of addresses itself (enable-if,
+  // restore), receiving one event per address would cost it a quarter of
+  // its time (BENCHMARKS.md, boot restore); on resume, run() re-reads the
+  // kernel instead (one dump) and reports the difference as usual.
+  Status set_addr_events(bool on);
+
  private:
-  KernelEvents(NlSocket sock, int stop_fd) : sock_(std::move(sock)), stop_fd_(stop_fd) {}
-  Status resync(Kernel& dumper, LiveView& view, const Handlers& h, bool initial);
+  enum class Resync { kInitial, kOverrun, kRequested };
+  KernelEvents(NlSocket sock, int stop_fd, int wake_fd)
+      : sock_(std::move(sock)), stop_fd_(stop_fd), wake_fd_(wake_fd) {}
+  Status resync(Kernel& dumper, LiveView& view, const Handlers& h, Resync why);
   void apply(std::span<const uint8_t> dgram, LiveView& view, const Handlers& h);
 
   NlSocket sock_;
   int stop_fd_;  // eventfd
+  int wake_fd_;  // eventfd: a resync was requested (set_addr_events(true))
   std::atomic<uint64_t> resyncs_{0};
+  std::atomic<bool> resync_requested_{false};
 };
 
 }  // namespace ipadm::netlink
