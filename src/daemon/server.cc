@@ -195,20 +195,20 @@ bool Server::handle_one_(int fd, const Peer& peer, Conn* conn) {
     return send_msg(fd, r);
   }
   if (req.body_case() == rpc::Request::kImportConf) {
-    // Assemble a chunked import (docs/protocol.md).
-    constexpr size_t kMaxImport = 64u << 20;
-    if (conn->import_text.size() + req.import_conf().text().size() > kMaxImport) {
-      log_debug("pid %d: import larger than 64 MiB, disconnecting", peer.pid);
-      return false;
-    }
-    conn->import_text += req.import_conf().text();
-    if (req.import_conf().more()) {
+    // One import, whole, per connection (docs/protocol.md "Import").
+    auto step = conn->import.add(req.import_conf());
+    if (!step || *step == ImportAssembly::Step::kMore) {
       rpc::Reply r;
       r.set_id(req.id());
+      if (!step) {
+        log_info("pid %d uid %u: import refused: %s", peer.pid, peer.uid,
+                 step.status().to_string().c_str());
+        r.set_status(static_cast<uint32_t>(step.status().code()));
+        r.set_detail(step.status().detail());
+      }
       return send_msg(fd, r);
     }
-    req.mutable_import_conf()->set_text(std::move(conn->import_text));
-    conn->import_text.clear();
+    req.mutable_import_conf()->set_text(conn->import.take());
   }
   std::vector<rpc::Reply> replies;
   {

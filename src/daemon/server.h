@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "core/service.h"
+#include "daemon/import_assembly.h"
 #include "daemon/peer.h"
 
 namespace ipadm::daemon {
@@ -46,7 +47,7 @@ class Server {
   void serve_conn_(int fd);
   struct Conn {
     bool greeted = false;
-    std::string import_text;  // chunks of an ImportReq with more=true
+    ImportAssembly import;  // the import in progress
   };
   bool handle_one_(int fd, const Peer& peer, Conn* conn);
 
