@@ -180,8 +180,12 @@ int run_daemon(const Options& opt) {
   dhcp::Dhclient6Agent agent6([&svc](const dhcp::Event& ev) { svc.on_dhcp6_event(ev); },
                               paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
   svc.set_dhcp6_agent(&agent6);
+  // A legacy file the import refuses (malformed, or a value set-prop would
+  // refuse) is not imported, and the start goes on: the network must come
+  // up. It is tried again at the next start, until imported once.
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
-    return fail(ready, paths.legacy_conf().c_str(), s);
+    log_err("%s: not imported: %s; fix the file and restart ipmgmtd",
+            paths.legacy_conf().c_str(), s.to_string().c_str());
   if (Status s = load_delegation(svc, paths.delegation()); !s)
     return fail(ready, paths.delegation().c_str(), s);
 

@@ -317,6 +317,33 @@ def test_import_validated():
         check(rc == 1 and ("line %d" % n) in err, "first bad line: %r" % err)
 
 
+def test_legacy_conf_checked_start_goes_on():
+    """A legacy ipadm.conf next to an empty store is imported at the first
+    start by the same rules; one the import refuses is not imported, the
+    daemon starts anyway and says why, and imports it once it is fixed."""
+    with Env() as e:
+        d = os.path.join(e.root, "etc", "ipadm")
+        os.makedirs(d, mode=0o755)
+        os.chmod(os.path.join(e.root, "etc"), 0o755)
+        conf = os.path.join(d, "ipadm.conf")
+        good = ("_ifname=veth0;_family=2;\n"
+                "_ifname=veth0;_aobjname=veth0/a;_ipv4addr=192.0.2.10,;up=yes;\n"
+                "_protocol=ipv4;ttl=70;\n")
+        with open(conf, "w") as f:
+            f.write(good + "_protocol=ipv6;hoplimit=abc;\n")
+        e.start_daemon()
+        check("line 4" in e.log_text() and "not imported" in e.log_text(),
+              "the log names the refused line: %r" % e.log_text())
+        st = rl.store_snapshot(e.store_db)
+        eq((st["ifs"], st["addrs"], st["props"]), ({}, {}, []), "store after the refusal")
+        e.stop_daemon()
+        with open(conf, "w") as f:
+            f.write(good)
+        e.start_daemon()
+        out = export(e)
+        check("veth0/a" in out and "ttl=70" in out, "imported once fixed: %r" % out)
+
+
 if __name__ == "__main__":
     main([
         test_resent_fragment_refused_raw,
@@ -324,4 +351,5 @@ if __name__ == "__main__":
         test_empty_import_refused,
         test_import_is_a_way_back,
         test_import_validated,
+        test_legacy_conf_checked_start_goes_on,
     ])
