@@ -84,7 +84,10 @@ class Service {
   // An empty configuration is refused unless allow_empty.
   Result<rpc::ImportReply> import_conf(const std::string& text, bool allow_empty = false);
   // First start: imports a legacy illumos ipadm.conf if the store is empty
-  // and it was never imported before (recorded in the store's meta).
+  // and it was never imported before (recorded in the store's meta). Unlike
+  // import_conf, records the checks refuse are left out, each reported in
+  // the reply's warnings ("line N: ...; not imported (...)"), and an empty
+  // text is no error.
   Result<rpc::ImportReply> import_legacy_once(const std::string& text);
 
   // ---- addresses ----
@@ -127,15 +130,21 @@ class Service {
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
                        bool* created);
-  Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty);
+  // legacy: the first-start import of an illumos ipadm.conf, where records
+  // the checks refuse are left out with a warning instead of refusing all.
+  Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty,
+                                          bool legacy);
   // The object an imported address record stands for, by create-addr's
   // rules (no kernel needed: an addrconf record is checked, not built).
   Result<AddrObj> import_object_locked_(const store::AddrRecord& r);
   // Every record of next by the rules of create-addr and set-prop, and no
   // name held by a temporary object of another kind or address; the first
-  // failure names its line. *objs: the objects of next's addresses.
-  Status check_import_locked_(const store::ConfSnapshot& next,
-                              std::map<std::string, AddrObj>* objs);
+  // failure is returned, naming its line. With left_out, failing records
+  // (and the properties of a failing address) are removed from *next
+  // instead, each described in *left_out. *objs: the objects of next's
+  // addresses.
+  Status check_import_locked_(store::ConfSnapshot* next, std::map<std::string, AddrObj>* objs,
+                              std::vector<std::string>* left_out);
   // Active temporary objects that next names (checked to be the same):
   // persistent again, now that their records are in the store.
   Status adopt_imported_locked_(const store::ConfSnapshot& next);

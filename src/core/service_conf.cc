@@ -24,7 +24,7 @@ Result<std::string> Service::export_conf(const std::string& format) {
 
 Result<rpc::ImportReply> Service::import_conf(const std::string& text, bool allow_empty) {
   std::lock_guard lock(mu_);
-  return import_locked_(text, allow_empty);
+  return import_locked_(text, allow_empty, /*legacy=*/false);
 }
 
 namespace {
@@ -47,6 +47,21 @@ Status at(const std::string& where, const std::string& kind, const std::string& 
   return Status(s.code(), detail, s.sys_errno());
 }
 
+// Removes the records marked in drop, and their line numbers.
+template <typename Rec>
+void erase_marked(std::vector<Rec>* recs, std::vector<size_t>* lines,
+                  const std::vector<bool>& drop) {
+  std::vector<Rec> kept;
+  std::vector<size_t> kept_lines;
+  for (size_t i = 0; i < recs->size(); ++i) {
+    if (drop[i]) continue;
+    kept.push_back(std::move((*recs)[i]));
+    if (i < lines->size()) kept_lines.push_back((*lines)[i]);
+  }
+  *recs = std::move(kept);
+  *lines = std::move(kept_lines);
+}
+
 }  // namespace
 
 Result<AddrObj> Service::import_object_locked_(const store::AddrRecord& r) {
@@ -65,36 +80,64 @@ Result<AddrObj> Service::import_object_locked_(const store::AddrRecord& r) {
   return dynamic_stub_(r);
 }
 
-Status Service::check_import_locked_(const store::ConfSnapshot& next,
-                                     std::map<std::string, AddrObj>* objs) {
-  for (size_t i = 0; i < next.addrs.size(); ++i) {
-    const store::AddrRecord& r = next.addrs[i];
+Status Service::check_import_locked_(store::ConfSnapshot* next,
+                                     std::map<std::string, AddrObj>* objs,
+                                     std::vector<std::string>* left_out) {
+  // A failure: returned, or (left_out) noted and the record left out.
+  auto fail = [&](const Status& s, std::vector<bool>* drop, size_t i) {
+    if (!left_out) return s;
+    left_out->push_back(s.detail() + "; not imported (" + std::string(errc_message(s.code())) +
+                        ")");
+    (*drop)[i] = true;
+    return Status::ok();
+  };
+  std::vector<bool> drop_addr(next->addrs.size()), drop_prop(next->props.size());
+  for (size_t i = 0; i < next->addrs.size(); ++i) {
+    const store::AddrRecord& r = next->addrs[i];
     auto o = import_object_locked_(r);
-    if (!o) return at(next.addr_where(i), "address object", r.aobjname, o.status());
+    if (!o) {
+      IPADM_TRY(fail(at(next->addr_where(i), "address object", r.aobjname, o.status()),
+                     &drop_addr, i));
+      continue;
+    }
     const AddrObj* live = map_.find_addr(r.aobjname);
-    if (live && !(live->flags & kPersist) && !same_object(*live, *o))
-      return Status(Errc::AddrObjExists, next.addr_where(i) + r.aobjname +
-                                             " is in use by a temporary object with another "
-                                             "type or address");
+    if (live && !(live->flags & kPersist) && !same_object(*live, *o)) {
+      IPADM_TRY(fail(Status(Errc::AddrObjExists,
+                            next->addr_where(i) + r.aobjname +
+                                " is in use by a temporary object with another type or address"),
+                     &drop_addr, i));
+      continue;
+    }
     objs->emplace(r.aobjname, std::move(*o));
   }
   // The IPv4 MTU the import gives each interface: the IPv6 MTU's bound.
   // (Its own value is checked in line order below.)
   std::map<std::string, uint32_t> mtu4;
-  for (const auto& p : next.props)
+  for (const auto& p : next->props)
     if (p.aobjname.empty() && p.protocol == "ipv4" && p.name == "mtu" && !p.ifname.empty())
       if (auto n = props::parse_int(p.value, 0, UINT32_MAX))
         mtu4[p.ifname] = static_cast<uint32_t>(*n);
-  for (size_t i = 0; i < next.props.size(); ++i) {
-    const store::PropRecord& p = next.props[i];
+  for (size_t i = 0; i < next->props.size(); ++i) {
+    const store::PropRecord& p = next->props[i];
     const AddrObj* addr = nullptr;
-    if (!p.aobjname.empty())
-      if (auto it = objs->find(p.aobjname); it != objs->end()) addr = &it->second;
+    if (!p.aobjname.empty()) {
+      auto it = objs->find(p.aobjname);
+      if (it == objs->end()) {  // its address object was left out
+        IPADM_TRY(fail(Status(Errc::NotFound, next->prop_where(i) + "property " + p.name +
+                                                  ": its address object " + p.aobjname +
+                                                  " is left out"),
+                       &drop_prop, i));
+        continue;
+      }
+      addr = &it->second;
+    }
     std::optional<uint32_t> link_mtu;
     if (auto it = mtu4.find(p.ifname); it != mtu4.end()) link_mtu = it->second;
     auto v = props_.check_persistent(p, addr, link_mtu);
-    if (!v) return at(next.prop_where(i), "property", p.name, v.status());
+    if (!v) IPADM_TRY(fail(at(next->prop_where(i), "property", p.name, v.status()), &drop_prop, i));
   }
+  erase_marked(&next->addrs, &next->addr_lines, drop_addr);
+  erase_marked(&next->props, &next->prop_lines, drop_prop);
   return Status::ok();
 }
 
@@ -121,7 +164,8 @@ Status Service::adopt_imported_locked_(const store::ConfSnapshot& next) {
 // set-prop. A malformed or refused text changes nothing. Objects the text
 // leaves out keep running, as temporary objects; active temporary objects it
 // names (the same object) become persistent again.
-Result<rpc::ImportReply> Service::import_locked_(const std::string& text, bool allow_empty) {
+Result<rpc::ImportReply> Service::import_locked_(const std::string& text, bool allow_empty,
+                                                 bool legacy) {
   std::vector<std::string> warnings;
   auto next = store::parse_conf(text, &warnings);
   IPADM_TRY(next);
@@ -130,7 +174,7 @@ Result<rpc::ImportReply> Service::import_locked_(const std::string& text, bool a
                   "empty configuration: nothing to import (ipadm import --allow-empty "
                   "clears the persistent configuration)");
   std::map<std::string, AddrObj> objs;
-  IPADM_TRY(check_import_locked_(*next, &objs));
+  IPADM_TRY(check_import_locked_(&*next, &objs, legacy ? &warnings : nullptr));
   auto cur = store::snapshot_of(store_);
   IPADM_TRY(cur);
   IPADM_TRY(store_.apply(store::to_replace_batch(*cur, *next)));
@@ -154,7 +198,7 @@ Result<rpc::ImportReply> Service::import_legacy_once(const std::string& text) {
   IPADM_TRY(cur);
   rpc::ImportReply reply;
   if (cur->ifs.empty() && cur->addrs.empty() && cur->props.empty()) {
-    auto r = import_locked_(text, /*allow_empty=*/true);
+    auto r = import_locked_(text, /*allow_empty=*/true, /*legacy=*/true);
     IPADM_TRY(r);
     reply = std::move(*r);
   }

@@ -180,9 +180,10 @@ int run_daemon(const Options& opt) {
   dhcp::Dhclient6Agent agent6([&svc](const dhcp::Event& ev) { svc.on_dhcp6_event(ev); },
                               paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
   svc.set_dhcp6_agent(&agent6);
-  // A legacy file the import refuses (malformed, or a value set-prop would
-  // refuse) is not imported, and the start goes on: the network must come
-  // up. It is tried again at the next start, until imported once.
+  // A legacy file the import refuses (malformed) is not imported, and the
+  // start goes on: the network must come up. It is tried again at the next
+  // start, until imported once. (Records the checks of set-prop and
+  // create-addr refuse are left out with a warning: import_legacy_once.)
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     log_err("%s: not imported: %s; fix the file and restart ipmgmtd",
             paths.legacy_conf().c_str(), s.to_string().c_str());

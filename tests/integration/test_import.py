@@ -319,29 +319,34 @@ def test_import_validated():
 
 def test_legacy_conf_checked_start_goes_on():
     """A legacy ipadm.conf next to an empty store is imported at the first
-    start by the same rules; one the import refuses is not imported, the
-    daemon starts anyway and says why, and imports it once it is fixed."""
+    start by the same checks, but a migration must not lose the whole file:
+    records the checks refuse are left out with a warning naming the line.
+    A malformed file is not imported, and the daemon starts anyway."""
     with Env() as e:
         d = os.path.join(e.root, "etc", "ipadm")
         os.makedirs(d, mode=0o755)
         os.chmod(os.path.join(e.root, "etc"), 0o755)
         conf = os.path.join(d, "ipadm.conf")
-        good = ("_ifname=veth0;_family=2;\n"
-                "_ifname=veth0;_aobjname=veth0/a;_ipv4addr=192.0.2.10,;up=yes;\n"
-                "_protocol=ipv4;ttl=70;\n")
         with open(conf, "w") as f:
-            f.write(good + "_protocol=ipv6;hoplimit=abc;\n")
+            f.write("_ifname=veth0;_family=2;\n_ifname=veth0;garbage\n")
         e.start_daemon()
-        check("line 4" in e.log_text() and "not imported" in e.log_text(),
-              "the log names the refused line: %r" % e.log_text())
+        check("not imported" in e.log_text() and "line 2" in e.log_text(),
+              "the log says why: %r" % e.log_text())
         st = rl.store_snapshot(e.store_db)
         eq((st["ifs"], st["addrs"], st["props"]), ({}, {}, []), "store after the refusal")
         e.stop_daemon()
         with open(conf, "w") as f:
-            f.write(good)
+            f.write("_ifname=veth0;_family=2;\n"
+                    "_ifname=veth0;_aobjname=veth0/a;_ipv4addr=192.0.2.10,;up=yes;\n"
+                    "_protocol=ipv4;ttl=70;\n"
+                    "_protocol=ipv6;hoplimit=abc;\n")
         e.start_daemon()
+        log = e.log_text()
+        check("line 4: property hoplimit" in log and "not imported" in log,
+              "the log names the line left out: %r" % log)
         out = export(e)
-        check("veth0/a" in out and "ttl=70" in out, "imported once fixed: %r" % out)
+        check("veth0/a" in out and "ttl=70" in out and "hoplimit" not in out,
+              "imported without the bad line: %r" % out)
 
 
 if __name__ == "__main__":

@@ -139,5 +139,34 @@ TEST_F(ImportTest, TemporaryObjectWithAnotherAddressKeepsItsName) {
   EXPECT_TRUE(persistent("veth0/t"));
 }
 
+// A legacy illumos ipadm.conf at the first start: what the checks refuse is
+// left out with a warning naming its line, the rest is imported (the
+// migration must not lose the whole file over an illumos-only property).
+TEST_F(ImportTest, LegacyConfLeavesOutWhatTheChecksRefuse) {
+  ASSERT_TRUE(svc_->import_conf("", /*allow_empty=*/true).is_ok());
+  std::string text =
+      "_ifname=net0;_family=2;\n"
+      "_ifname=net0;_aobjname=net0/v4;_ipv4addr=192.168.10.5,;up=yes;\n"
+      "_ifname=net0;_aobjname=net0/bad;_ipv4addr=0.0.0.0,;up=yes;\n"
+      "_ifname=net0;_aobjname=net0/bad;deprecated=on;\n"
+      "_protocol=ip;__ire_pathmtu_interval=600000;\n"
+      "_protocol=ipv4;ttl=abc;\n"
+      "_protocol=ipv4;forwarding=on;\n";
+  auto r = svc_->import_legacy_once(text);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  std::vector<std::string> w(r->warnings().begin(), r->warnings().end());
+  ASSERT_EQ(w.size(), 4u) << ::testing::PrintToString(w);
+  EXPECT_EQ(w[0].substr(0, 34), "line 3: address object net0/bad: 0");
+  EXPECT_EQ(w[1].substr(0, 29), "line 4: property deprecated: ");  // its object is left out
+  EXPECT_EQ(w[2], "line 5: property _ire_pathmtu_interval; not imported (Unknown property)");
+  EXPECT_EQ(w[3].substr(0, 21), "line 6: property ttl:");
+  auto snap = store::snapshot_of(*store_);
+  ASSERT_TRUE(snap.is_ok());
+  ASSERT_EQ(snap->addrs.size(), 1u);
+  EXPECT_EQ(snap->addrs[0].aobjname, "net0/v4");
+  ASSERT_EQ(snap->props.size(), 1u);
+  EXPECT_EQ(snap->props[0].name, "forwarding");
+}
+
 }  // namespace
 }  // namespace ipadm::core
