@@ -4,6 +4,7 @@
 // kernel is enable-if's / restore's job.
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <map>
 
 #include "common/addr_extra.h"
@@ -83,29 +84,33 @@ Result<AddrObj> Service::import_object_locked_(const store::AddrRecord& r) {
 Status Service::check_import_locked_(store::ConfSnapshot* next,
                                      std::map<std::string, AddrObj>* objs,
                                      std::vector<std::string>* left_out) {
-  // A failure: returned, or (left_out) noted and the record left out.
-  auto fail = [&](const Status& s, std::vector<bool>* drop, size_t i) {
-    if (!left_out) return s;
-    left_out->push_back(s.detail() + "; not imported (" + std::string(errc_message(s.code())) +
-                        ")");
+  // Every failure, with its line (0 = unknown, JSON): the first line is
+  // reported, or (left_out) each record is left out.
+  struct Failure {
+    size_t line;
+    Status status;
+  };
+  std::vector<Failure> failures;
+  auto fail = [&](const Status& s, size_t line, std::vector<bool>* drop, size_t i) {
+    failures.push_back({line, s});
     (*drop)[i] = true;
-    return Status::ok();
   };
   std::vector<bool> drop_addr(next->addrs.size()), drop_prop(next->props.size());
   for (size_t i = 0; i < next->addrs.size(); ++i) {
     const store::AddrRecord& r = next->addrs[i];
     auto o = import_object_locked_(r);
+    const size_t line = i < next->addr_lines.size() ? next->addr_lines[i] : 0;
     if (!o) {
-      IPADM_TRY(fail(at(next->addr_where(i), "address object", r.aobjname, o.status()),
-                     &drop_addr, i));
+      fail(at(next->addr_where(i), "address object", r.aobjname, o.status()), line, &drop_addr,
+           i);
       continue;
     }
     const AddrObj* live = map_.find_addr(r.aobjname);
     if (live && !(live->flags & kPersist) && !same_object(*live, *o)) {
-      IPADM_TRY(fail(Status(Errc::AddrObjExists,
-                            next->addr_where(i) + r.aobjname +
-                                " is in use by a temporary object with another type or address"),
-                     &drop_addr, i));
+      fail(Status(Errc::AddrObjExists,
+                  next->addr_where(i) + r.aobjname +
+                      " is in use by a temporary object with another type or address"),
+           line, &drop_addr, i);
       continue;
     }
     objs->emplace(r.aobjname, std::move(*o));
@@ -119,14 +124,15 @@ Status Service::check_import_locked_(store::ConfSnapshot* next,
         mtu4[p.ifname] = static_cast<uint32_t>(*n);
   for (size_t i = 0; i < next->props.size(); ++i) {
     const store::PropRecord& p = next->props[i];
+    const size_t line = i < next->prop_lines.size() ? next->prop_lines[i] : 0;
     const AddrObj* addr = nullptr;
     if (!p.aobjname.empty()) {
       auto it = objs->find(p.aobjname);
-      if (it == objs->end()) {  // its address object was left out
-        IPADM_TRY(fail(Status(Errc::NotFound, next->prop_where(i) + "property " + p.name +
-                                                  ": its address object " + p.aobjname +
-                                                  " is left out"),
-                       &drop_prop, i));
+      if (it == objs->end()) {  // its address object failed: that is the error
+        if (left_out)
+          fail(Status(Errc::NotFound, next->prop_where(i) + "property " + p.name +
+                                          ": its address object " + p.aobjname + " is left out"),
+               line, &drop_prop, i);
         continue;
       }
       addr = &it->second;
@@ -134,8 +140,19 @@ Status Service::check_import_locked_(store::ConfSnapshot* next,
     std::optional<uint32_t> link_mtu;
     if (auto it = mtu4.find(p.ifname); it != mtu4.end()) link_mtu = it->second;
     auto v = props_.check_persistent(p, addr, link_mtu);
-    if (!v) IPADM_TRY(fail(at(next->prop_where(i), "property", p.name, v.status()), &drop_prop, i));
+    if (!v) fail(at(next->prop_where(i), "property", p.name, v.status()), line, &drop_prop, i);
   }
+  if (!left_out) {
+    if (failures.empty()) return Status::ok();
+    return std::min_element(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
+             return a.line < b.line;
+           })->status;
+  }
+  std::stable_sort(failures.begin(), failures.end(),
+                   [](const auto& a, const auto& b) { return a.line < b.line; });
+  for (const auto& f : failures)
+    left_out->push_back(f.status.detail() + "; not imported (" +
+                        std::string(errc_message(f.status.code())) + ")");
   erase_marked(&next->addrs, &next->addr_lines, drop_addr);
   erase_marked(&next->props, &next->prop_lines, drop_prop);
   return Status::ok();

@@ -96,8 +96,14 @@ TEST_F(ImportTest, RecordsPassSetPropAndCreateAddrChecks) {
     EXPECT_EQ(r.status().detail().substr(0, want.size()), want) << r.status().detail();
     EXPECT_EQ(exported(), base) << c.line;
   }
-  // the IPv6 MTU is bounded by the IPv4 MTU the same import sets
+  // the first bad line is named, whatever the kind of record
   size_t n = 0;
+  auto r = svc_->import_conf(lines_plus(base, "_protocol=ipv4;ttl=abc;", &n) +
+                             "_ifname=veth0;_aobjname=veth0/z;_ipv4addr=0.0.0.0,;\n");
+  ASSERT_FALSE(r.is_ok());
+  const std::string first = "line " + std::to_string(n) + ": property ttl:";
+  EXPECT_EQ(r.status().detail().substr(0, first.size()), first) << r.status().detail();
+  // the IPv6 MTU is bounded by the IPv4 MTU the same import sets
   std::string text = lines_plus(base, "_protocol=ipv4;_ifname=veth0;mtu=9000;", &n);
   EXPECT_TRUE(svc_->import_conf(text + "_protocol=ipv6;_ifname=veth0;mtu=8000;\n").is_ok());
 }
