@@ -40,5 +40,8 @@ std::string_view addrtype_name(AddrType t);  // "static", "addrconf", "dhcp", "f
 // Object flags (illumos IPMGMT_ACTIVE / IPMGMT_PERSIST).
 constexpr uint32_t kActive = 0x1;
 constexpr uint32_t kPersist = 0x2;
+// Interfaces only: the link went away while the interface was active (not a
+// disable-if): it is enabled again when a link of that name appears.
+constexpr uint32_t kAbsent = 0x4;
 
 }  // namespace ipadm

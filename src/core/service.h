@@ -23,8 +23,10 @@
 #include "common/status.h"
 #include "core/aobjmap.h"
 #include "core/delegation.h"
+#include "core/link_guard.h"
 #include "core/props.h"
 #include "dhcp/agent.h"
+#include "dhcp/inform.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "store/conf_model.h"
@@ -67,6 +69,25 @@ class Service {
   // interface that is not active, with its addresses, in store order.
   // Failures are listed in the reply, never fatal.
   Result<rpc::RestoreReply> restore();
+
+  // ---- links coming and going (service_links.cc; docs/linux-mapping.md,
+  // "Links that come and go") ----
+  // A link named ifname appeared (new, moved into the namespace, re-created,
+  // renamed into the name). Enables its persistent interface as restore
+  // would, unless it is active or was disabled with disable-if -t. initial:
+  // the daemon's first look at the kernel: then only an interface whose link
+  // went away (kAbsent) is enabled -- boot restore stays `ipadm restore`'s,
+  // and a restart never changes the kernel otherwise.
+  // Returns whether it enabled the interface (failures are in *failed).
+  bool link_appeared(const std::string& ifname, bool initial, std::vector<std::string>* failed);
+  // No link is named ifname any more (deleted, moved away, renamed away).
+  // Its interface stops being active without any kernel change (the link's
+  // addresses went with it, or belong to a link of another name now): DHCP
+  // clients stop, temporary objects are forgotten, persistent ones stay
+  // known but inactive (names reserved), and a persistent interface is
+  // marked kAbsent so that it comes back with its link. Returns whether
+  // the interface was active.
+  bool link_gone(const std::string& ifname);
 
   // ---- properties (PropService under the service lock) ----
   Status set_prop(const rpc::SetPropReq& req);
@@ -112,6 +133,12 @@ class Service {
   // stateful part is not run, which show-addrprop cannot tell; the daemon
   // always sets it).
   void set_dhcp6_agent(dhcp::Agent* agent) { dhcp6_ = agent; }
+  // DHCPINFORM for `refresh-addr -i` of a static IPv4 object (dhcp::inform;
+  // called without the service lock). Unset: NotSup.
+  using Informer = std::function<Result<dhcp::InformReply>(
+      const std::string& aobjname, const std::string& ifname, const std::string& hwaddr,
+      const IpAddr& local)>;
+  void set_informer(Informer f) { inform_ = std::move(f); }
   void on_dhcp6_event(const dhcp::Event& ev);
   // The agent's sink: applies, replaces or removes a lease in the kernel
   // and the map. Takes the service lock.
@@ -129,7 +156,8 @@ class Service {
  private:
   // REQUIRES: mu_ held (all *_locked_ helpers).
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
-                       bool* created);
+                       bool* created, LinkChanges* changes);
+  Result<bool> plumb_link_locked_(const std::string& ifname, int ifindex, LinkChanges* changes);
   // legacy: the first-start import of an illumos ipadm.conf, where records
   // the checks refuse are left out with a warning instead of refusing all.
   Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty,
@@ -152,19 +180,20 @@ class Service {
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
-  Result<bool> plumb_ipv6_locked_(const std::string& ifname, int ifindex);
+  Result<bool> plumb_ipv6_locked_(const std::string& ifname, bool adopt, LinkChanges* changes);
   Result<AddrObj> build_static_locked_(const std::string& aobjname, const std::string& ifname,
                                        const std::string& local_text,
                                        const std::string& remote_text);
   Status addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_dad);
   Status addr_from_kernel_locked_(const AddrObj& o, int ifindex);
   Result<int> ifindex_locked_(const std::string& ifname);
-  Status promote_secondaries_locked_(const std::string& ifname);
+  Status promote_secondaries_locked_(const std::string& ifname, LinkChanges* changes);
   Status with_dad_wait_(const std::function<Status()>& locked_body);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);
   Status refresh_addr_locked_(const rpc::AddrObjReq& req);
+  Status inform_addr_(const rpc::AddrObjReq& req);
   // A user-typed name of an existing object: valid per the naming rules,
   // or a generated name the map knows (IF/_a of delegated addresses).
   Result<AddrObjName> aobjname_locked_(const std::string& text) const;
@@ -191,12 +220,13 @@ class Service {
   struct NewAddr {
     AddrObjName name;
     bool persist = false;
-    bool plumbed = false;
+    bool plumbed = false;   // the map got the interface (implicit plumbing)
+    LinkChanges changes;    // what plumbing changed in the kernel
     int ifindex = 0;
   };
   Result<NewAddr> begin_create_locked_(const rpc::CreateAddrReq& req);
   Status plumb_for_create_locked_(NewAddr* n, store::Batch* batch);
-  void undo_plumb_locked_(const NewAddr& n);
+  void undo_plumb_locked_(NewAddr& n);
   // Builds a live dynamic (dhcp/addrconf) object from its store record.
   Result<AddrObj> dynamic_from_record_locked_(const store::AddrRecord& r);
   // The fields of a dhcp/addrconf object its record gives (no address yet).
@@ -212,6 +242,7 @@ class Service {
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   dhcp::Agent* dhcp_ = nullptr;
   dhcp::Agent* dhcp6_ = nullptr;
+  Informer inform_;
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
 };

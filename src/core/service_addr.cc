@@ -183,7 +183,9 @@ Result<Service::NewAddr> Service::begin_create_locked_(const rpc::CreateAddrReq&
   auto prev = store_.addr(aobjname);
   IPADM_TRY(prev);
   if (prev->has_value()) return Status(Errc::AddrObjExists);
-  NewAddr n{*name, !req.temporary()};
+  NewAddr n;
+  n.name = *name;
+  n.persist = !req.temporary();
   if (n.persist && delegated_.count(name->ifname)) return Status(Errc::GzPerm);
   return n;
 }
@@ -200,16 +202,19 @@ Status Service::plumb_for_create_locked_(NewAddr* n, store::Batch* batch) {
     auto prec = store_.interface(n->name.ifname);
     IPADM_TRY(prec);
     if (prec->has_value()) return Errc::OpDisableObj;
-    return plumb_locked_(n->name.ifname, n->persist, batch, &n->plumbed);
+    Status s = plumb_locked_(n->name.ifname, n->persist, batch, &n->plumbed, &n->changes);
+    if (!s) undo_plumb_locked_(*n);
+    return s;
   }
   if (n->persist && !(ifo->flags & kPersist)) return Errc::TemporaryObj;
   return Status::ok();
 }
 
-void Service::undo_plumb_locked_(const NewAddr& n) {
-  if (!n.plumbed) return;
-  unplumb_kernel_locked_(n.name.ifname, true).ignore();
-  map_.erase_if(n.name.ifname).ignore();
+// Puts back exactly what implicit plumbing changed (link_guard.h): a link
+// that was up stays up, settings it did not change stay as they are.
+void Service::undo_plumb_locked_(NewAddr& n) {
+  n.changes.revert();
+  if (n.plumbed) map_.erase_if(n.name.ifname).ignore();
 }
 
 Status Service::create_addr_locked_(const rpc::CreateAddrReq& req) {

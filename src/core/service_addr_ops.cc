@@ -213,7 +213,36 @@ Status Service::enable_addr(const rpc::AddrObjReq& req) {
 }
 
 Status Service::refresh_addr(const rpc::AddrObjReq& req) {
+  if (req.inform()) return inform_addr_(req);
   return with_dad_wait_([&] { return refresh_addr_locked_(req); });
+}
+
+// refresh-addr -i: DHCPINFORM from a static IPv4 address that is in the
+// kernel (spec 2.2: static only, else InvalidArg), outside the service lock.
+Status Service::inform_addr_(const rpc::AddrObjReq& req) {
+  std::string aobjname, ifname, hwaddr;
+  IpAddr local;
+  {
+    std::lock_guard lock(mu_);
+    auto name = aobjname_locked_(req.aobjname());
+    IPADM_TRY(name);
+    auto found = enabled_obj_locked_(name->full());
+    IPADM_TRY(found);
+    const AddrObj* o = *found;
+    if (o->atype != AddrType::Static) return Errc::InvalidArg;
+    if (o->family != AF_INET)
+      return Status(Errc::NotSup, "DHCPv6 information requests (docs/linux-mapping.md)");
+    if (!inform_) return Status(Errc::NotSup, "DHCP INFORM");
+    auto link = kernel_.link_by_name(o->ifname);
+    IPADM_TRY(link);
+    auto f = kernel_flags(kernel_, *o, link->ifindex);
+    if (!o->up || !f) return Status(Errc::AddrNotAvail, o->local.to_string());
+    aobjname = o->aobjname;
+    ifname = o->ifname;
+    hwaddr = link->hwaddr;
+    local = o->local;
+  }
+  return inform_(aobjname, ifname, hwaddr, local).status();
 }
 
 Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
@@ -223,14 +252,11 @@ Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
   IPADM_TRY(found);
   const AddrObj* o = *found;
   if (o->atype == AddrType::Dhcp) {
-    if (req.inform()) return Errc::InvalidArg;  // -i is for static addresses
     // EXTEND; with no client running, START (spec 2.2).
     if (dhcp_ && dhcp_->running(o->aobjname)) return dhcp_->renew(o->aobjname);
     return start_dhcp_locked_(*o);
   }
   if (o->atype != AddrType::Static) return Errc::NotSup;
-  if (req.inform())
-    return Status(Errc::NotSup, "DHCP INFORM is not available on Linux (docs/linux-mapping.md)");
   if (!o->up) return Status::ok();
   auto idx = ifindex_locked_(o->ifname);
   IPADM_TRY(idx);

@@ -23,8 +23,8 @@ std::string ipv6_sysctl(const std::string& ifname, const char* leaf) {
 // Each address object is independent: deleting one IPv4 address must not
 // take the other addresses of its subnet with it (Linux deletes secondaries
 // with their primary unless promote_secondaries is set).
-Status Service::promote_secondaries_locked_(const std::string& ifname) {
-  Status s = kernel_.sysctl_set("net/ipv4/conf/" + ifname + "/promote_secondaries", "1");
+Status Service::promote_secondaries_locked_(const std::string& ifname, LinkChanges* changes) {
+  Status s = changes->set_sysctl("net/ipv4/conf/" + ifname + "/promote_secondaries", "1");
   return s.code() == Errc::NotFound ? Status::ok() : s;  // no IPv4 on this kernel
 }
 
@@ -37,25 +37,44 @@ Result<int> Service::ifindex_locked_(const std::string& ifname) {
 // IPv6 on a plumbed interface: enabled, without an automatic link-local
 // address (illumos plumbs with "no link-local") and without router
 // advertisements (in.ndpd is told to leave it alone; an addrconf object turns
-// them on). false if the kernel has no IPv6 on ifname.
-Result<bool> Service::plumb_ipv6_locked_(const std::string& ifname, int ifindex) {
-  if (!kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok()) return false;
-  IPADM_TRY(kernel_.link_set_addr_gen_mode(ifindex, IN6_ADDR_GEN_MODE_NONE));
-  IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "accept_ra"), "0"));
-  IPADM_TRY(kernel_.sysctl_set(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
+// them on). A link in use by others is adopted as it is: IPv6 is what its
+// disable_ipv6 says (link_guard.h). false if ifname has no IPv6.
+Result<bool> Service::plumb_ipv6_locked_(const std::string& ifname, bool adopt,
+                                         LinkChanges* changes) {
+  auto disabled = kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6"));
+  if (!disabled) return false;
+  if (adopt) return *disabled == "0";
+  IPADM_TRY(changes->set_addr_gen_mode(IN6_ADDR_GEN_MODE_NONE));
+  IPADM_TRY(changes->set_sysctl(ipv6_sysctl(ifname, "accept_ra"), "0"));
+  IPADM_TRY(changes->set_sysctl(ipv6_sysctl(ifname, "disable_ipv6"), "0"));
   return true;
 }
 
-// Plumbs IPv4 and IPv6 on ifname (plumb_ipv6_locked_), link up.
+// The plumbing steps every enabling path shares, link up last:
+// plumb_ipv6_locked_ and promote_secondaries. `changes` (set up here for
+// ifindex) logs them for a revert. Returns whether IPv6 is plumbed.
+Result<bool> Service::plumb_link_locked_(const std::string& ifname, int ifindex,
+                                         LinkChanges* changes) {
+  *changes = LinkChanges(kernel_, ifname, ifindex);
+  auto adopt = in_use_by_others(kernel_, map_, ifname, ifindex);
+  IPADM_TRY(adopt);
+  auto has_v6 = plumb_ipv6_locked_(ifname, *adopt, changes);
+  IPADM_TRY(has_v6);
+  IPADM_TRY(promote_secondaries_locked_(ifname, changes));
+  return *has_v6;
+}
+
+// Plumbs IPv4 and IPv6 on ifname (plumb_link_locked_), link up.
 // Records the interface ACTIVE (+PERSIST) in the map; adds PutIf to batch.
+// On failure the caller reverts `changes` (and erases the map entry if
+// *created).
 Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
-                              bool* created) {
+                              bool* created, LinkChanges* changes) {
   auto idx = ifindex_locked_(ifname);
   IPADM_TRY(idx);
-  auto has_v6 = plumb_ipv6_locked_(ifname, *idx);
+  auto has_v6 = plumb_link_locked_(ifname, *idx, changes);
   IPADM_TRY(has_v6);
-  IPADM_TRY(promote_secondaries_locked_(ifname));
-  IPADM_TRY(kernel_.link_set_up(*idx, true));
+  IPADM_TRY(changes->set_up());
   IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0)};
   IPADM_TRY(map_.put_if(o));
   if (persist) batch->add(store::PutIf{{ifname, true, *has_v6}});
@@ -64,11 +83,13 @@ Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Ba
 }
 
 // Removes the interface's managed addresses from the kernel and sets the link
-// down. Unmanaged addresses are never deleted explicitly (IPv6 ones go away
-// with the link, as Linux does on link down).
+// down. A link in use by others (link_guard.h) keeps its state and IPv6
+// settings: only ipadm's own addresses go.
 Status Service::unplumb_kernel_locked_(const std::string& ifname, bool restore_gen_mode) {
   auto idx = ifindex_locked_(ifname);
   if (!idx) return Status::ok();  // link already gone: nothing in the kernel
+  auto shared = in_use_by_others(kernel_, map_, ifname, *idx);
+  IPADM_TRY(shared);
   for (const AddrObj* a : map_.addrs_of(ifname)) {
     if (!(a->flags & kActive)) continue;
     if (a->atype == AddrType::Dhcp && dhcp_) dhcp_->stop(a->aobjname, false);
@@ -83,6 +104,7 @@ Status Service::unplumb_kernel_locked_(const std::string& ifname, bool restore_g
       if (!s && s.code() != Errc::NotFound) return s;
     }
   }
+  if (*shared) return Status::ok();
   IPADM_TRY(kernel_.link_set_up(*idx, false));
   if (restore_gen_mode &&
       kernel_.sysctl_get(ipv6_sysctl(ifname, "disable_ipv6")).is_ok()) {
@@ -103,13 +125,21 @@ Status Service::create_if(const rpc::CreateIfReq& req) {
   auto prec = store_.interface(ifname);
   IPADM_TRY(prec);
   if (prec->has_value()) return Errc::OpDisableObj;
+  // A link others configured is already plumbed, as far as illumos is
+  // concerned (link_guard.h).
+  if (auto link = kernel_.link_by_name(ifname)) {
+    auto shared = in_use_by_others(kernel_, map_, ifname, link->ifindex);
+    IPADM_TRY(shared);
+    if (*shared) return Errc::IfExists;
+  }
   store::Batch batch;
   bool created = false;
-  Status s = plumb_locked_(ifname, !req.temporary(), &batch, &created);
+  LinkChanges changes;
+  Status s = plumb_locked_(ifname, !req.temporary(), &batch, &created, &changes);
   if (s && !batch.empty()) s = store_.apply(batch);
-  if (!s && created) {
-    unplumb_kernel_locked_(ifname, true).ignore();
-    map_.erase_if(ifname).ignore();
+  if (!s) {
+    changes.revert();
+    if (created) map_.erase_if(ifname).ignore();
   }
   return s;
 }
@@ -134,6 +164,11 @@ Status Service::disable_if(const rpc::DisableIfReq& req) {
   std::lock_guard lock(mu_);
   const std::string& ifname = req.ifname();
   const IfObj* cur = map_.find_if(ifname);
+  if (cur && (cur->flags & kAbsent)) {  // its link is away: it stays disabled
+    IfObj o = *cur;
+    o.flags &= ~kAbsent;
+    return map_.put_if(o);
+  }
   if (!cur || !(cur->flags & kActive)) return Errc::Enxio;
   IPADM_TRY(unplumb_kernel_locked_(ifname, false));
   props_.forget_if(ifname);
@@ -182,10 +217,20 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   IPADM_TRY(idx);
   PropService::PrefetchScope prefetch(props_);  // one props read, not several per address
 
-  auto v6 = plumb_ipv6_locked_(ifname, *idx);
+  // What plumbing changes on the link is put back unless the interface is
+  // enabled in the end (link_guard.h).
+  LinkChanges changes;
+  bool committed = false;
+  struct RevertUnlessCommitted {
+    LinkChanges& changes;
+    const bool& committed;
+    ~RevertUnlessCommitted() {
+      if (!committed) changes.revert();
+    }
+  } revert_guard{changes, committed};
+  auto v6 = plumb_link_locked_(ifname, *idx, &changes);
   IPADM_TRY(v6);
   const bool has_v6 = *v6;
-  IPADM_TRY(promote_secondaries_locked_(ifname));
   {
     std::vector<std::string> prop_failures;
     props_.apply_persisted_if_props(ifname, &prop_failures);
@@ -276,7 +321,6 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   std::vector<Status> results;
   Status batch = feeder.finish(&results);
   Status mirror_done = mirrored.get();
-  bool committed = false;
   struct Undo {
     std::function<void()> f;
     ~Undo() { f(); }
@@ -300,7 +344,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     o.flags = kPersist;
     not_added.push_back(o);
   }
-  IPADM_TRY(kernel_.link_set_up(*idx, true));
+  IPADM_TRY(changes.set_up());
   if (!not_added.empty()) {
     IPADM_TRY(map_.mirror_addrs(not_added));
     map_.commit_addrs(not_added);

@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/addr_owner.h"
+
 namespace ipadm::core {
 
 const netlink::Link* KernelView::link(int ifindex) const {
@@ -96,7 +98,8 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
       r.set_mtu(l->mtu);
     }
     if (!r.active()) {
-      r.set_state("disabled");
+      // offline: its link went away; it comes back with it.
+      r.set_state(o && (o->flags & kAbsent) ? "offline" : "disabled");
       r.set_current(if_current_flags(0, false, false));
     } else {
       r.set_state(if_state(l));
@@ -189,13 +192,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     if (!listed_addr(a)) continue;
     const netlink::Link* l = kv.link(a.ifindex);
     std::string ifname = l ? l->ifname : std::to_string(a.ifindex);
-    const AddrObj* o = map.find_by_kernel(ifname, a.local, a.prefixlen);
-    if (o && !(o->flags & kActive)) o = nullptr;
-    // Addresses the kernel derived from router advertisements belong to the
-    // interface's addrconf object (spec 3.5: in.ndpd registers them).
-    if (!o && a.family == AF_INET6 && !(a.flags & IFA_F_PERMANENT))
-      for (const AddrObj* c : map.addrs_of(ifname))
-        if (c->atype == AddrType::Addrconf && (c->flags & kActive)) o = c;
+    const AddrObj* o = addr_owner(map, ifname, a);
     std::string name = o ? o->aobjname : ifname + "/?";
     if (!wanted(o ? o->aobjname : "", ifname)) continue;
     rpc::AddrInfo r = base(name, ifname, a.family);

@@ -1,6 +1,9 @@
 #include "daemon/dispatch.h"
 
+#include <type_traits>
+
 #include "common/protocol.h"
+#include "daemon/request_limits.h"
 
 namespace ipadm::daemon {
 
@@ -16,71 +19,89 @@ rpc::Reply status_reply(const Status& s) {
 size_t item_size(const std::string& s) { return s.size(); }
 size_t item_size(const google::protobuf::MessageLite& m) { return m.ByteSizeLong(); }
 
-// Cuts the repeated field `items` of Body into chunks of about kReplyChunk.
-template <typename Body, typename Items, typename Mutable>
-std::vector<rpc::Reply> split(const rpc::Reply& head, const Items& items, Mutable body_of) {
-  std::vector<rpc::Reply> out;
-  rpc::Reply cur = head;
-  Body* body = body_of(cur);
+// Moves items of src, from *pos on, into dst until about kReplyChunk bytes
+// (at least one item). Returns whether items are left.
+template <typename Field>
+bool take_chunk(Field* src, Field* dst, int* pos) {
   size_t bytes = 0;
-  for (const auto& it : items) {
-    size_t sz = item_size(it) + 8;
-    if (bytes + sz > kReplyChunk && bytes > 0) {
-      cur.set_more(true);
-      out.push_back(std::move(cur));
-      cur = head;
-      body = body_of(cur);
-      bytes = 0;
-    }
-    *body->Add() = it;
+  for (; *pos < src->size(); ++*pos) {
+    size_t sz = item_size(src->Get(*pos)) + 8;
+    if (bytes + sz > kReplyChunk && bytes > 0) break;
+    *dst->Add() = std::move(*src->Mutable(*pos));
     bytes += sz;
   }
-  out.push_back(std::move(cur));
-  return out;
+  return *pos < src->size();
+}
+
+// The repeated field of a chunkable reply body, nullptr-free dispatch by
+// case: calls f(items_of(reply)) for the reply's kind; false if the kind is
+// not chunkable.
+template <typename F>
+bool with_items(rpc::Reply& r, rpc::Reply::BodyCase kind, F&& f) {
+  switch (kind) {
+    case rpc::Reply::kShowAddr: f(r.mutable_show_addr()->mutable_addrs()); return true;
+    case rpc::Reply::kShowIf: f(r.mutable_show_if()->mutable_ifs()); return true;
+    case rpc::Reply::kExportConf: f(r.mutable_export_conf()->mutable_chunk()); return true;
+    case rpc::Reply::kImportConf: f(r.mutable_import_conf()->mutable_warnings()); return true;
+    case rpc::Reply::kShowProp: f(r.mutable_show_prop()->mutable_props()); return true;
+    default: return false;
+  }
 }
 
 }  // namespace
 
-std::vector<rpc::Reply> chunk_reply(rpc::Reply reply) {
-  if (reply.ByteSizeLong() <= kReplyChunk) return {std::move(reply)};
-  rpc::Reply head = reply;
-  switch (reply.body_case()) {
-    case rpc::Reply::kShowAddr:
-      head.mutable_show_addr()->clear_addrs();
-      return split<google::protobuf::RepeatedPtrField<rpc::AddrInfo>>(
-          head, reply.show_addr().addrs(),
-          [](rpc::Reply& r) { return r.mutable_show_addr()->mutable_addrs(); });
-    case rpc::Reply::kShowIf:
-      head.mutable_show_if()->clear_ifs();
-      return split<google::protobuf::RepeatedPtrField<rpc::IfInfo>>(
-          head, reply.show_if().ifs(),
-          [](rpc::Reply& r) { return r.mutable_show_if()->mutable_ifs(); });
-    case rpc::Reply::kExportConf:
-      head.mutable_export_conf()->clear_chunk();
-      return split<google::protobuf::RepeatedPtrField<std::string>>(
-          head, reply.export_conf().chunk(),
-          [](rpc::Reply& r) { return r.mutable_export_conf()->mutable_chunk(); });
-    case rpc::Reply::kImportConf:
-      head.mutable_import_conf()->clear_warnings();
-      return split<google::protobuf::RepeatedPtrField<std::string>>(
-          head, reply.import_conf().warnings(),
-          [](rpc::Reply& r) { return r.mutable_import_conf()->mutable_warnings(); });
-    case rpc::Reply::kShowProp:
-      head.mutable_show_prop()->clear_props();
-      return split<google::protobuf::RepeatedPtrField<rpc::PropInfo>>(
-          head, reply.show_prop().props(),
-          [](rpc::Reply& r) { return r.mutable_show_prop()->mutable_props(); });
-    default:
-      // Other replies are small by construction; an export larger than one
-      // datagram is refused rather than truncated.
-      return {status_reply(Status(Errc::NoBufs, "reply too large"))};
+ReplyChunker::ReplyChunker(rpc::Reply reply) : rest_(std::move(reply)) {
+  if (rest_.ByteSizeLong() <= kReplyChunk) return;
+  // The head is the reply without its items: swap them out, copy, swap back.
+  auto kind = rest_.body_case();
+  chunked_ = with_items(rest_, kind, [this](auto* items) {
+    std::remove_pointer_t<decltype(items)> tmp;
+    tmp.Swap(items);
+    head_ = rest_;
+    tmp.Swap(items);
+  });
+  if (!chunked_) {
+    // Other replies are small by construction; one that is not is refused
+    // rather than truncated.
+    uint64_t id = rest_.id();
+    rest_ = status_reply(Status(Errc::NoBufs, "reply too large"));
+    rest_.set_id(id);
   }
 }
 
-std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
+std::optional<rpc::Reply> ReplyChunker::next() {
+  if (done_) return std::nullopt;
+  if (!chunked_) {
+    done_ = true;
+    return std::move(rest_);
+  }
+  rpc::Reply out = head_;
+  bool more = false;
+  with_items(rest_, rest_.body_case(), [&](auto* src) {
+    using Field = std::remove_pointer_t<decltype(src)>;
+    Field* dst = nullptr;
+    with_items(out, out.body_case(), [&](auto* d) {
+      if constexpr (std::is_same_v<decltype(d), Field*>) dst = d;
+    });
+    more = take_chunk(src, dst, &pos_);
+  });
+  out.set_more(more);
+  if (!more) {
+    done_ = true;
+    rest_.Clear();
+  }
+  return out;
+}
+
+rpc::Reply dispatch(core::Service& svc, const rpc::Request& req) {
   using R = rpc::Request;
   rpc::Reply reply;
-  Status st;
+  Status st = check_request_sizes(req);
+  if (!st) {
+    reply = status_reply(st);
+    reply.set_id(req.id());
+    return reply;
+  }
   switch (req.body_case()) {
     case R::kCreateIf: st = svc.create_if(req.create_if()); break;
     case R::kDeleteIf: st = svc.delete_if(req.delete_if()); break;
@@ -141,10 +162,10 @@ std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req) {
   }
   reply.set_id(req.id());
   reply.set_status(static_cast<uint32_t>(st.code()));
-  reply.set_detail(st.detail());
-  auto out = chunk_reply(std::move(reply));
-  for (auto& r : out) r.set_id(req.id());
-  return out;
+  std::string detail = st.detail();
+  if (detail.size() > kMaxDetail) detail = detail.substr(0, kMaxDetail - 3) + "...";
+  reply.set_detail(std::move(detail));
+  return reply;
 }
 
 }  // namespace ipadm::daemon

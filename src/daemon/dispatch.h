@@ -1,18 +1,40 @@
 // Dispatch: runs one decoded, authorized request against the Service and
-// returns its replies, cut into chunks that each fit one datagram.
+// returns its whole reply; ReplyChunker then cuts that reply into datagrams
+// one at a time, as the connection sends them.
 #pragma once
 
-#include <vector>
+#include <optional>
 
 #include "core/service.h"
 #include "ipmgmt.pb.h"
 
 namespace ipadm::daemon {
 
-std::vector<rpc::Reply> dispatch(core::Service& svc, const rpc::Request& req);
+// Field sizes are checked first (request_limits.h): an oversize field is
+// answered with the error the Service gives for a bad value of that field.
+// A detail longer than kMaxDetail is cut, so an error never outgrows a
+// datagram.
+rpc::Reply dispatch(core::Service& svc, const rpc::Request& req);
 
-// Splits a reply whose repeated payload is too large into several replies
-// (more=true on all but the last). Exposed for tests.
-std::vector<rpc::Reply> chunk_reply(rpc::Reply reply);
+constexpr size_t kMaxDetail = 1024;
+
+// Cuts a reply whose repeated payload does not fit one datagram into
+// several (more=true on all but the last), each about kReplyChunk bytes.
+// Items are moved out of the reply as chunks are taken, so the memory a
+// connection holds shrinks while it sends. A reply of another kind that does
+// not fit becomes one IPADM_NO_BUFS "reply too large".
+class ReplyChunker {
+ public:
+  explicit ReplyChunker(rpc::Reply reply);
+  // The next datagram, nullopt after the last.
+  std::optional<rpc::Reply> next();
+
+ private:
+  rpc::Reply rest_;  // what is not sent yet (the whole reply at first)
+  rpc::Reply head_;  // the reply without its repeated items (chunked case)
+  int pos_ = 0;
+  bool chunked_ = false;
+  bool done_ = false;
+};
 
 }  // namespace ipadm::daemon

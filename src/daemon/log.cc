@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <google/protobuf/stubs/logging.h>
+
 namespace ipadm::daemon {
 
 namespace {
@@ -22,11 +24,22 @@ void vlog(int prio, const char* tag, const char* fmt, va_list ap) {
     vsyslog(prio, fmt, ap);
   }
 }
+
+// protobuf's own messages (e.g. "String field ... contains invalid UTF-8
+// data" for a peer's malformed request) would reach stderr unlimited; the
+// server already reports a malformed request (rate-limited), so they are
+// kept only with IPMGMTD_DEBUG.
+void protobuf_log(google::protobuf::LogLevel level, const char* file, int line,
+                  const std::string& msg) {
+  if (g_debug || level == google::protobuf::LOGLEVEL_FATAL)
+    log_debug("protobuf %s:%d: %s", file, line, msg.c_str());
+}
 }  // namespace
 
 void log_init(bool foreground) {
   g_stderr = foreground;
   g_debug = std::getenv("IPMGMTD_DEBUG") != nullptr;
+  google::protobuf::SetLogHandler(protobuf_log);
   if (!foreground) openlog("ipmgmtd", LOG_PID, LOG_DAEMON);
 }
 

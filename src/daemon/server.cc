@@ -1,5 +1,6 @@
 #include "daemon/server.h"
 
+#include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -7,15 +8,19 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "common/protocol.h"
 #include "daemon/access.h"
+#include "daemon/conn_io.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
+#include "daemon/log_limit.h"
 
 namespace ipadm::daemon {
 
@@ -29,13 +34,17 @@ Result<sockaddr_un> unix_addr(const std::string& path) {
   return sa;
 }
 
-bool send_msg(int fd, const google::protobuf::MessageLite& m) {
-  std::string buf;
-  if (!m.SerializeToString(&buf) || buf.size() > kMaxMessage) return false;
-  ssize_t n;
-  do n = send(fd, buf.data(), buf.size(), MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(buf.size());
+// Runs f on a detached thread; false (logged) when no thread can be made
+// (EAGAIN: a task limit), so the accept loop never dies of it.
+template <typename F>
+bool spawn(F&& f) {
+  try {
+    std::thread(std::forward<F>(f)).detach();
+    return true;
+  } catch (const std::system_error& e) {
+    log_peer(PeerEvent::Refused, "cannot start a connection thread: %s", e.what());
+    return false;
+  }
 }
 
 }  // namespace
@@ -71,39 +80,37 @@ Status Server::listen(const std::string& path) {
   return Status::ok();
 }
 
+struct Server::Conn {
+  int fd;
+  Peer peer;
+  bool authorized;
+  bool greeted = false;
+  ImportAssembly import;  // the import in progress
+};
+
 Status Server::serve(int stop_fd) {
+  // One thread per connection would otherwise get up to 8 malloc arenas per
+  // CPU, each keeping freed reply memory: two bound the daemon's RSS to what
+  // the reply budget and the connection caps allow (docs/reliability.md).
+  mallopt(M_ARENA_MAX, 2);
+  admission_ = std::make_shared<Admission>(limits);
+  budget_ = std::make_shared<ReplyBudget>(unauthorized_reply_bytes);
+  // Wakes at least every second: the log's suppression summaries, and
+  // tick() when it is due.
+  using Clock = std::chrono::steady_clock;
+  auto next_tick = Clock::now() + std::chrono::milliseconds(tick_ms);
   for (;;) {
     pollfd pfd[2] = {{listen_fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-    int n = poll(pfd, 2, tick ? tick_ms : -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::from_errno(errno, "poll");
-    }
-    if (n == 0) {
+    int n = poll(pfd, 2, 1000);
+    if (n < 0 && errno != EINTR) return Status::from_errno(errno, "poll");
+    log_peer_flush();
+    if (tick && Clock::now() >= next_tick) {
       tick();
-      continue;
+      next_tick = Clock::now() + std::chrono::milliseconds(tick_ms);
     }
+    if (n <= 0) continue;
     if (pfd[1].revents) break;
-    if (!(pfd[0].revents & POLLIN)) continue;
-    int cfd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (cfd < 0) {
-      if (errno == EMFILE || errno == ENFILE) {
-        log_warn("accept: %s, pausing", std::strerror(errno));
-        usleep(100 * 1000);
-      }
-      continue;
-    }
-    if (clients_.load() >= max_clients) {
-      log_warn("too many clients (%zu), refusing a connection", clients_.load());
-      close(cfd);
-      continue;
-    }
-    ++clients_;
-    std::thread([this, cfd] {
-      serve_conn_(cfd);
-      close(cfd);
-      --clients_;
-    }).detach();
+    if (pfd[0].revents & POLLIN) accept_one_();
   }
   // Stop: no new connections; wait for requests in flight to finish.
   close(listen_fd_);
@@ -114,64 +121,124 @@ Status Server::serve(int stop_fd) {
   return Status::ok();
 }
 
-namespace {
-
-// Ends a connection the daemon refuses while the client may still have
-// requests queued behind its Hello (libipadm pipelines its first request).
-// Closing with unread messages would reset the connection, and the client
-// could get ECONNRESET before it reads the refusal. So: end our side (the
-// client reads the refusal, then EOF), discard what it sent until it closes,
-// and give up after 200 ms.
-void discard_until_closed(int fd) {
-  shutdown(fd, SHUT_WR);
-  char sink[512];
-  for (int left_ms = 200; left_ms > 0; left_ms -= 20) {
-    pollfd p{fd, POLLIN, 0};
-    int r = poll(&p, 1, 20);
-    if (r < 0 && errno != EINTR) return;
-    if (r <= 0) continue;
-    ssize_t n = recv(fd, sink, sizeof sink, MSG_DONTWAIT | MSG_TRUNC);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return;  // closed
+// Accepts one connection and admits it (a thread of its own) or refuses it.
+void Server::accept_one_() {
+  int cfd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  if (cfd < 0) {
+    if (errno == EMFILE || errno == ENFILE) {
+      log_peer(PeerEvent::Refused, "accept: %s, pausing", std::strerror(errno));
+      usleep(100 * 1000);
+    }
+    return;
+  }
+  auto peer = peer_of(cfd);
+  if (!peer) {
+    log_warn("cannot read peer credentials: %s", peer.status().to_string().c_str());
+    close(cfd);
+    return;
+  }
+  bool authorized = may_write(*peer, auth_gid_);
+  auto verdict = admission_->enter(peer->uid, authorized);
+  if (verdict != Admission::Verdict::Admit) {
+    log_peer(PeerEvent::Refused, "pid %d uid %u: connection refused (%s)", peer->pid, peer->uid,
+             std::string(verdict_name(verdict)).c_str());
+    if (refusing_.fetch_add(1) >= max_refusing) {
+      --refusing_;
+      close(cfd);
+      return;
+    }
+    if (!spawn([this, cfd, detail = admission_->refusal(verdict)] {
+          refuse_(cfd, detail);
+          --refusing_;
+        })) {
+      --refusing_;
+      close(cfd);
+    }
+    return;
+  }
+  if (!spawn([this, adm = admission_, conn = Conn{cfd, *peer, authorized, false, {}}]() mutable {
+        serve_conn_(conn);
+        close(conn.fd);
+        adm->leave(conn.peer.uid, conn.authorized);
+      })) {
+    admission_->leave(peer->uid, authorized);
+    close(cfd);
   }
 }
 
-}  // namespace
+// Answers a refused connection's Hello with the reason (the client prints
+// "Could not communicate with ipmgmtd: Too many connections ..."), then
+// closes it. The Hello is awaited briefly: its id must be echoed.
+void Server::refuse_(int fd, const std::string& detail) {
+  std::string bytes;
+  rpc::Request req;
+  if (recv_datagram(fd, 200, kMaxMessage, &bytes) == Recv::Message &&
+      req.ParseFromString(bytes) && req.body_case() == rpc::Request::kHello) {
+    rpc::Reply r;
+    r.set_id(req.id());
+    r.mutable_hello()->set_version(kProtocolVersion);
+    r.set_status(static_cast<uint32_t>(Errc::IpcError));
+    r.set_detail(detail);
+    std::string out;
+    if (r.SerializeToString(&out)) (void)send_datagram(fd, out, 200);
+  }
+  discard_until_closed(fd);
+  close(fd);
+}
 
-void Server::serve_conn_(int fd) {
-  auto peer = peer_of(fd);
-  if (!peer) {
-    log_warn("cannot read peer credentials: %s", peer.status().to_string().c_str());
-    return;
+void Server::serve_conn_(Conn& conn) {
+  using Clock = std::chrono::steady_clock;
+  auto hello_by = Clock::now() + std::chrono::milliseconds(hello_timeout_ms);
+  std::string bytes;
+  for (;;) {
+    int timeout = idle_timeout_ms;
+    if (!conn.greeted) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(hello_by - Clock::now());
+      timeout = static_cast<int>(std::max<long long>(0, left.count()));
+    }
+    switch (recv_datagram(conn.fd, timeout, kMaxMessage, &bytes)) {
+      case Recv::Message:
+        break;
+      case Recv::Closed:
+        return;
+      case Recv::Timeout:
+        log_peer(PeerEvent::Timeout, "pid %d uid %u: %s, disconnecting", conn.peer.pid,
+                 conn.peer.uid, conn.greeted ? "idle connection" : "no Hello in time");
+        return;
+      case Recv::Oversize:
+        log_peer(PeerEvent::Protocol, "pid %d uid %u: oversize message, disconnecting",
+                 conn.peer.pid, conn.peer.uid);
+        return;
+    }
+    if (!handle_one_(conn, bytes)) return;
   }
-  Conn conn;
-  while (handle_one_(fd, *peer, &conn)) {
-  }
+}
+
+rpc::Reply Server::run_(const rpc::Request& req) {
+  std::shared_lock lock(inflight_);
+  return dispatch(svc_, req);
 }
 
 // Reads and answers one request. Returns false when the connection must end.
-bool Server::handle_one_(int fd, const Peer& peer, Conn* conn) {
-  bool* greeted = &conn->greeted;
-  std::vector<char> buf(kMaxMessage + 1);
-  ssize_t n;
-  do n = recv(fd, buf.data(), buf.size(), MSG_TRUNC);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  if (static_cast<size_t>(n) > kMaxMessage) {
-    log_debug("pid %d: oversize message (%zd bytes), disconnecting", peer.pid, n);
-    return false;
-  }
+bool Server::handle_one_(Conn& conn, const std::string& bytes) {
+  const Peer& peer = conn.peer;
   rpc::Request req;
-  if (!req.ParseFromArray(buf.data(), static_cast<int>(n))) {
-    log_debug("pid %d: malformed request, disconnecting", peer.pid);
+  if (!req.ParseFromString(bytes)) {
+    log_peer(PeerEvent::Protocol, "pid %d uid %u: malformed request, disconnecting", peer.pid,
+             peer.uid);
     return false;
   }
   auto access = access_of(req.body_case());
   if (!access) {
-    log_debug("pid %d: unknown request, disconnecting", peer.pid);
+    log_peer(PeerEvent::Protocol, "pid %d uid %u: unknown request, disconnecting", peer.pid,
+             peer.uid);
     return false;
   }
-  if (!*greeted) {
-    if (req.body_case() != rpc::Request::kHello) return false;
+  if (!conn.greeted) {
+    if (req.body_case() != rpc::Request::kHello) {
+      log_peer(PeerEvent::Protocol, "pid %d uid %u: no Hello, disconnecting", peer.pid, peer.uid);
+      return false;
+    }
     rpc::Reply r;
     r.set_id(req.id());
     r.mutable_hello()->set_version(kProtocolVersion);
@@ -180,43 +247,111 @@ bool Server::handle_one_(int fd, const Peer& peer, Conn* conn) {
       r.set_detail("ipmgmtd speaks protocol version " + std::to_string(kProtocolVersion) +
                    ", the client version " + std::to_string(req.hello().version()) +
                    "; upgrade ipadm and restart ipmgmtd");
-      send_msg(fd, r);
-      discard_until_closed(fd);
+      send_reply_(conn, std::move(r));
+      discard_until_closed(conn.fd);
       return false;
     }
-    *greeted = true;
-    return send_msg(fd, r);
+    conn.greeted = true;
+    return send_reply_(conn, std::move(r));
   }
-  if (*access == Access::Write && !may_write(peer, auth_gid_)) {
-    log_info("pid %d uid %u: write request denied", peer.pid, peer.uid);
+  if (*access == Access::Write && !conn.authorized) {
+    log_peer(PeerEvent::Denied, "pid %d uid %u: write request denied", peer.pid, peer.uid);
     rpc::Reply r;
     r.set_id(req.id());
     r.set_status(static_cast<uint32_t>(Errc::EAuth));
-    return send_msg(fd, r);
+    return send_reply_(conn, std::move(r));
   }
   if (req.body_case() == rpc::Request::kImportConf) {
     // One import, whole, per connection (docs/protocol.md "Import").
-    auto step = conn->import.add(req.import_conf());
+    auto step = conn.import.add(req.import_conf());
     if (!step || *step == ImportAssembly::Step::kMore) {
       rpc::Reply r;
       r.set_id(req.id());
       if (!step) {
-        log_info("pid %d uid %u: import refused: %s", peer.pid, peer.uid,
+        log_peer(PeerEvent::Protocol, "pid %d uid %u: import refused: %s", peer.pid, peer.uid,
                  step.status().to_string().c_str());
         r.set_status(static_cast<uint32_t>(step.status().code()));
         r.set_detail(step.status().detail());
       }
-      return send_msg(fd, r);
+      return send_reply_(conn, std::move(r));
     }
-    req.mutable_import_conf()->set_text(conn->import.take());
+    req.mutable_import_conf()->set_text(conn.import.take());
   }
-  std::vector<rpc::Reply> replies;
-  {
-    std::shared_lock lock(inflight_);
-    replies = dispatch(svc_, req);
+  if (!conn.authorized) return answer_unauthorized_(conn, req);
+  return send_reply_(conn, run_(req));
+}
+
+// Unauthorized peers: at most kUnauthorizedInService of their requests are
+// in the Service at once, so a request of root or the -G group waits behind
+// at most that many; a reply of several datagrams is charged to the shared
+// budget while held (one datagram is bounded by the connection caps). When
+// the last reply of the same request type was large, its size is charged
+// before building, so a connection waiting for room builds nothing; else
+// the charge follows the build, and a reply that does not fit is dropped,
+// waited for (holding nothing) and built again. No room within
+// stall_timeout_ms: IPADM_NO_BUFS.
+bool Server::answer_unauthorized_(Conn& conn, const rpc::Request& req) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_timeout_ms);
+  auto& estimate = last_size_[static_cast<size_t>(req.body_case()) % last_size_.size()];
+  size_t charged = 0;
+  if (size_t guess = estimate.load(); guess > kReplyChunk) {
+    if (!budget_->charge_when_fits(guess, until)) return refuse_for_budget_(conn, req);
+    charged = guess;
   }
-  for (auto& r : replies)
-    if (!send_msg(fd, r)) return false;
+  for (;;) {
+    rpc::Reply reply;
+    {
+      std::lock_guard gate(unauthorized_gate_);
+      reply = run_(req);
+    }
+    size_t n = reply.ByteSizeLong();
+    estimate.store(n);
+    if (n <= kReplyChunk) {
+      if (charged) budget_->release(charged);
+      return send_reply_(conn, std::move(reply));
+    }
+    if (charged) {
+      budget_->recharge(charged, n);
+    } else if (!budget_->try_charge(n)) {
+      reply = rpc::Reply();
+      if (!budget_->charge_when_fits(n, until)) return refuse_for_budget_(conn, req);
+      charged = n;
+      continue;  // build it again, charged
+    }
+    charged = n;
+    bool ok = send_reply_(conn, std::move(reply));
+    budget_->release(charged);
+    return ok;
+  }
+}
+
+bool Server::refuse_for_budget_(Conn& conn, const rpc::Request& req) {
+  log_peer(PeerEvent::Stalled, "pid %d uid %u: reply budget exhausted, request refused",
+           conn.peer.pid, conn.peer.uid);
+  rpc::Reply reply;
+  reply.set_id(req.id());
+  reply.set_status(static_cast<uint32_t>(Errc::NoBufs));
+  reply.set_detail("too many replies pending for unprivileged clients, try again later");
+  return send_reply_(conn, std::move(reply));
+}
+
+// Sends a reply in datagrams, each built as the previous one is accepted.
+bool Server::send_reply_(Conn& conn, rpc::Reply reply) {
+  ReplyChunker chunks(std::move(reply));
+  std::string out;
+  while (auto part = chunks.next()) {
+    if (!part->SerializeToString(&out) || out.size() > kMaxMessage) return false;
+    switch (send_datagram(conn.fd, out, stall_timeout_ms)) {
+      case Send::Sent:
+        break;
+      case Send::Closed:
+        return false;
+      case Send::Stalled:
+        log_peer(PeerEvent::Stalled, "pid %d uid %u: reply not read for %d ms, disconnecting",
+                 conn.peer.pid, conn.peer.uid, stall_timeout_ms);
+        return false;
+    }
+  }
   return true;
 }
 

@@ -18,13 +18,14 @@
 #include "core/aobjmap.h"
 #include "core/service.h"
 #include "daemon/daemonize.h"
+#include "daemon/inform_log.h"
+#include "daemon/kernel_follow.h"
 #include "daemon/log.h"
 #include "daemon/privileges.h"
 #include "daemon/root_tree.h"
 #include "daemon/server.h"
 #include "dhcp/dhclient6_agent.h"
 #include "dhcp/udhcpc_agent.h"
-#include "netlink/inet6_monitor.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -69,6 +70,13 @@ Status load_delegation(core::Service& svc, const std::string& path) {
     log_info("%s: link %s delegated by the host (%zu addresses, %zu routers)", path.c_str(),
              x.ifname.c_str(), x.addrs.size(), x.routers.size());
   return svc.init_delegations(std::move(*d));
+}
+
+// Tests only: IPMGMTD_TEST_EVENT_RCVBUF=BYTES shrinks the kernel event
+// socket's buffer so that a burst overflows it (ipmgmtd(8), ENVIRONMENT).
+int test_event_rcvbuf() {
+  const char* v = std::getenv("IPMGMTD_TEST_EVENT_RCVBUF");
+  return v ? std::atoi(v) : 0;
 }
 
 }  // namespace
@@ -180,6 +188,7 @@ int run_daemon(const Options& opt) {
   dhcp::Dhclient6Agent agent6([&svc](const dhcp::Event& ev) { svc.on_dhcp6_event(ev); },
                               paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
   svc.set_dhcp6_agent(&agent6);
+  svc.set_informer(inform_and_log);
   // A legacy file the import refuses (malformed) is not imported, and the
   // start goes on: the network must come up. It is tried again at the next
   // start, until imported once. (Records the checks of set-prop and
@@ -230,24 +239,18 @@ int run_daemon(const Options& opt) {
   log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),
            map.ifs().size(), map.addrs().size());
   ready.report(0);
-  // Router advertisements with the M flag start DHCPv6 (Service::
-  // on_inet6_flags). Subscribed before resume_dhcp reads the current flags,
-  // so a change in between is not missed.
-  auto inet6 = netlink::Inet6Monitor::open();
-  if (!inet6) log_warn("IPv6 link monitor: %s (DHCPv6 starts only with ipmgmtd)",
-                       inet6.status().to_string().c_str());
+  // The kernel's events: links that come and go (hotplug) and router
+  // advertisements with the M flag (DHCPv6, Service::on_inet6_flags).
+  // Subscribed before resume_dhcp reads the current flags, so a change in
+  // between is not missed.
+  KernelFollower follower(svc);
+  if (Status s = follower.open(test_event_rcvbuf()); !s)
+    log_warn("kernel events: %s (links that come and go are not followed)",
+             s.to_string().c_str());
   svc.resume_dhcp();
-  std::thread inet6_thread;
-  if (inet6)
-    inet6_thread = std::thread([&svc, m = inet6->get()] {
-      Status s = m->run([&svc](const std::string& ifname) { svc.on_inet6_flags(ifname); });
-      if (!s) log_warn("IPv6 link monitor stopped: %s", s.to_string().c_str());
-    });
+  follower.start().ignore();
   Status s = server.serve(sigfd);
-  if (inet6_thread.joinable()) {
-    (*inet6)->stop();
-    inet6_thread.join();
-  }
+  follower.stop();
   // The clients stop without a release: their leases stay in the kernel
   // (with the lease time as lifetime) for the next ipmgmtd to adopt.
   agent.stop_all();

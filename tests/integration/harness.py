@@ -247,14 +247,15 @@ class Env:
         return out, err
 
     # -- daemon
-    def start_daemon(self, extra=(), timeout=15.0):
+    def start_daemon(self, extra=(), timeout=15.0, env=None):
         check(self.daemon is None or self.daemon.poll() is not None, "daemon already running")
         self._log_fh = open(self.daemon_log, "a")
         self._log_fh.write("==== start %s\n" % time.strftime("%H:%M:%S"))
         self._log_fh.flush()
         p = subprocess.Popen(["ip", "netns", "exec", self.ns, IPMGMTD, "-f", "-R", self.root]
                              + list(extra),
-                             stdout=self._log_fh, stderr=subprocess.STDOUT, env=clean_env())
+                             stdout=self._log_fh, stderr=subprocess.STDOUT,
+                             env=clean_env(**(env or {})))
         _live_procs.append(p)
         self.daemon = p
         self.wait_ready(timeout)

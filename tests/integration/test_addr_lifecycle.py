@@ -68,7 +68,7 @@ def test_refusals():
         before = e.kaddrs("veth0")
         e.ipadm_fail(["down-addr", "veth0/t"], "Persistent operation on temporary object")
         e.ipadm_fail(["delete-addr", "-r", "veth0/p"], "Operation not supported")
-        e.ipadm_fail(["refresh-addr", "-i", "veth0/p"], "Operation not supported")
+        e.ipadm_fail(["refresh-addr", "-i", "veth0/v6"], "Operation not supported")
         e.ipadm_fail(["up-addr", "veth0/none"], "Object not found")
         eq(e.kaddrs("veth0"), before, "kernel unchanged by refused requests")
         e.ipadm_ok("refresh-addr", "veth0/p")  # not a duplicate: no-op

@@ -162,6 +162,38 @@ def test_props_and_refusals():
         e.ipadm_fail(["set-addrprop", "-p", "reqhost=x", "veth0/st"], "Operation not supported")
 
 
+def test_refresh_addr_inform():
+    """refresh-addr -i of a static IPv4 object sends DHCPINFORM (spec 2.2);
+    dnsmasq's log is the oracle. Without a server: the illumos warning, exit
+    0, after the wait (10 s)."""
+    with Env() as e:
+        e.start_daemon()
+        e.no_tx_checksum()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/st")
+        e.settle("veth0")
+        rc, out, err = e.ipadm("refresh-addr", "-i", "veth0/st")
+        eq(rc, 0, "refresh-addr -i without a server exits 0: %r" % err)
+        check("Communication with dhcpagent timed out" in err,
+              "the timeout warning: %r" % err)
+        e.start_dnsmasq(["--dhcp-range=192.0.2.0,static,255.255.255.0",
+                         "--dhcp-option=6,192.0.2.53", "--dhcp-option=15,example.net"])
+        log = os.path.join(e.root, "dnsmasq.log")
+        wait_for(lambda: os.path.exists(log) and "started" in open(log).read(),
+                 what="dnsmasq started")
+        before = e.kaddrs("veth0")
+        rc, out, err = e.ipadm("refresh-addr", "-i", "veth0/st")
+        eq((rc, err), (0, ""), "refresh-addr -i with a server")
+        text = open(log).read()
+        check("DHCPINFORM(veth1) 192.0.2.10" in text, "dnsmasq saw the INFORM: %s" % text)
+        check("DHCPACK(veth1) 192.0.2.10" in text, "dnsmasq answered it: %s" % text)
+        wait_for(lambda: "dns 192.0.2.53, domain example.net" in e.log_text(),
+                 what="the daemon logged the server's answer")
+        eq(e.kaddrs("veth0"), before, "INFORM changes no address")
+        eq(e.show_addr_map()["veth0/st"]["state"], "ok", "veth0/st still ok")
+        e.ipadm_ok("down-addr", "-t", "veth0/st")
+        e.ipadm_fail(["refresh-addr", "-i", "veth0/st"], "Can't assign requested address")
+
+
 def clients_of(e):
     """pids of DHCP clients (udhcpc, dhclient) whose parent is our daemon."""
     out = []
@@ -205,6 +237,6 @@ def test_interface_operations_stop_the_clients():
 
 
 if __name__ == "__main__":
-    main([test_create_show_delete_release, test_restart_keeps_lease_then_reboot,
+    main([test_refresh_addr_inform, test_create_show_delete_release, test_restart_keeps_lease_then_reboot,
           test_timeout_then_server_comes, test_down_up_disable_enable, test_props_and_refusals,
           test_interface_operations_stop_the_clients])

@@ -18,107 +18,38 @@ docs/import-export.md "Import semantics").
 """
 
 import os
-import re
 import signal
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import IPADM, REPO, Env, check, clean_env, eq, main  # noqa: E402
+from harness import IPADM, Env, check, clean_env, eq, main  # noqa: E402
+import rawrpc  # noqa: E402
 import reliability_lib as rl  # noqa: E402
 
 CHUNK = 48 * 1024  # kReplyChunk, the size libipadm cuts an import into
 
 
-# ---- raw protocol (proto/ipmgmt.proto), encoded by hand
-
-def protocol_version():
-    with open(os.path.join(REPO, "src", "common", "protocol.h")) as f:
-        return int(re.search(r"kProtocolVersion = (\d+);", f.read()).group(1))
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def field_varint(no, v):
-    return varint(no << 3) + varint(v)
-
-
-def field_bytes(no, b):
-    return varint(no << 3 | 2) + varint(len(b)) + b
-
-
-def hello(rid):
-    return field_varint(1, rid) + field_bytes(2, field_varint(1, protocol_version()))
-
-
-def import_req(rid, text, more, offset, total):
-    body = field_bytes(1, text) + field_varint(2, 1 if more else 0)
-    body += field_varint(3, offset) + field_varint(4, total)
-    return field_varint(1, rid) + field_bytes(42, body)
-
-
-def parse_reply(b):
-    """{'id', 'status', 'detail'} of a Reply (other fields skipped)."""
-    out = {"id": 0, "status": 0, "detail": ""}
-    i = 0
-
-    def rd():
-        nonlocal i
-        n = shift = 0
-        while True:
-            c = b[i]
-            i += 1
-            n |= (c & 0x7F) << shift
-            shift += 7
-            if not c & 0x80:
-                return n
-
-    while i < len(b):
-        key = rd()
-        no, wt = key >> 3, key & 7
-        if wt == 0:
-            v = rd()
-            if no == 1:
-                out["id"] = v
-            elif no == 2:
-                out["status"] = v
-        elif wt == 2:
-            n = rd()
-            if no == 3:
-                out["detail"] = b[i:i + n].decode(errors="replace")
-            i += n
-        else:
-            raise AssertionError("unexpected wire type %d" % wt)
-    return out
-
+# ---- raw protocol (tests/integration/rawrpc.py)
 
 class Raw:
+    """One connection that sends import chunks as libipadm does."""
+
     def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.s = rawrpc.connect(path)
         self.s.settimeout(20)
-        self.s.connect(path)
         self.rid = 1
-        self.s.send(hello(self.rid))
-        eq(parse_reply(self.s.recv(65536))["status"], 0, "hello")
+        self.s.send(rawrpc.hello(self.rid))
+        eq(rawrpc.reply_status(self.s.recv(65536))[1], 0, "hello")
 
     def send_import(self, text, more, offset, total):
         self.rid += 1
-        self.s.send(import_req(self.rid, text, more, offset, total))
-        r = parse_reply(self.s.recv(65536))
-        eq(r["id"], self.rid, "reply id")
-        return r
+        self.s.send(rawrpc.import_chunk(self.rid, text, more, offset, total))
+        rid, status, detail, _ = rawrpc.reply_status(self.s.recv(65536))
+        eq(rid, self.rid, "reply id")
+        return {"status": status, "detail": detail}
 
     def close(self):
         self.s.close()

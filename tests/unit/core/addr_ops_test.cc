@@ -102,5 +102,33 @@ TEST_F(AddrOpsTest, RefreshRestartsDadOfDuplicate) {
   EXPECT_EQ(svc_->refresh_addr(r).code(), Errc::NotSup);
 }
 
+TEST_F(AddrOpsTest, RefreshInformAsksTheInformerOutsideTheLock) {
+  rpc::AddrObjReq r = q("veth0/p", false);
+  r.set_inform(true);
+  EXPECT_EQ(svc_->refresh_addr(r).code(), Errc::NotSup);  // no informer set
+  std::string seen;
+  svc_->set_informer([&](const std::string& aobj, const std::string& ifname,
+                         const std::string& hwaddr, const IpAddr& local)
+                         -> Result<dhcp::InformReply> {
+    // The service lock is free meanwhile: another request gets through.
+    EXPECT_TRUE(svc_->down_addr(q("veth0/t", true)).is_ok());
+    seen = aobj + " " + ifname + " " + std::to_string(hwaddr.size()) + " " + local.to_string();
+    return dhcp::InformReply{};
+  });
+  ASSERT_TRUE(svc_->refresh_addr(r).is_ok());
+  EXPECT_EQ(seen, "veth0/p veth0 6 192.0.2.10");
+  EXPECT_TRUE(in_kernel("192.0.2.10"));  // INFORM changes no address
+  svc_->set_informer([](const std::string&, const std::string&, const std::string&,
+                        const IpAddr&) -> Result<dhcp::InformReply> {
+    return Status(Errc::DhcpIpcTimeout);
+  });
+  EXPECT_EQ(svc_->refresh_addr(r).code(), Errc::DhcpIpcTimeout);
+  // down: not in the kernel, nothing to send from
+  ASSERT_TRUE(svc_->down_addr(q("veth0/p", false)).is_ok());
+  EXPECT_EQ(svc_->refresh_addr(r).code(), Errc::AddrNotAvail);
+  r.set_aobjname("veth0/none");
+  EXPECT_EQ(svc_->refresh_addr(r).code(), Errc::NotFound);
+}
+
 }  // namespace
 }  // namespace ipadm::core

@@ -5,7 +5,7 @@
 // outside it is touched and nothing needs cleaning up. Skipped without root.
 #include "netlink/netlink_kernel.h"
 
-#include "netlink/inet6_monitor.h"
+#include "netlink/kernel_events.h"
 
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
@@ -298,33 +298,139 @@ TEST_F(NetlinkKernelTest, Sysctls) {
   EXPECT_EQ(k_->sysctl_get("/etc/passwd").status().code(), Errc::InvalidArg);
 }
 
-// The kernel notifies RTNLGRP_IPV6_IFINFO when an IPv6 device changes (an
-// RA's flags, here the token); Inet6Monitor names the link, and stop()
-// ends run() from another thread.
-TEST_F(NetlinkKernelTest, Inet6MonitorNamesTheChangedLinkAndStops) {
-  auto mon = Inet6Monitor::open();
-  ASSERT_TRUE(mon) << mon.status().to_string();
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> seen;
-  Status ran = Status(Errc::Failure, "not run");
-  std::thread t([&] {
-    ran = (*mon)->run([&](const std::string& ifname) {
-      std::lock_guard lock(mu);
-      seen.push_back(ifname);
-      cv.notify_all();
-    });
-  });
-  ASSERT_TRUE(k_->link_set_token(idx_, ip("::1:2:3:4")));
-  {
-    std::unique_lock lock(mu);
-    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(3), [&] {
-      return std::find(seen.begin(), seen.end(), "nlt0") != seen.end();
-    })) << "no notification for nlt0";
+// The event loop against the kernel: a thread runs KernelEvents::run while
+// the test changes the namespace; handlers record what they are told.
+class EventsRun {
+ public:
+  explicit EventsRun(int rcvbuf = 0) {
+    auto ev = KernelEvents::open(rcvbuf);
+    EXPECT_TRUE(ev) << ev.status().to_string();
+    auto k = NetlinkKernel::open();
+    EXPECT_TRUE(k) << k.status().to_string();
+    if (!ev || !k) return;
+    events_ = std::move(*ev);
+    dumper_ = std::move(*k);
   }
-  (*mon)->stop();
-  t.join();
-  EXPECT_TRUE(ran.is_ok()) << ran.to_string();
+  void start() {
+    KernelEvents::Handlers h;
+    h.links = [this](const std::vector<LinkNotice>& n, bool initial) {
+      std::unique_lock lock(mu_);
+      gate_.wait(lock, [&] { return open_; });  // a stalled consumer, on demand
+      for (auto& x : n) seen_.push_back(x);
+      if (initial) initial_done_ = true;
+      cv_.notify_all();
+    };
+    h.inet6 = [this](const std::string& ifname) {
+      std::lock_guard lock(mu_);
+      inet6_.push_back(ifname);
+      cv_.notify_all();
+    };
+    thread_ = std::thread([this, h] { ran_ = events_->run(*dumper_, view_, h); });
+  }
+  ~EventsRun() {
+    hold(false);
+    if (thread_.joinable()) {
+      events_->stop();
+      thread_.join();
+      EXPECT_TRUE(ran_.is_ok()) << ran_.to_string();
+    }
+  }
+  void hold(bool on) {
+    std::lock_guard lock(mu_);
+    open_ = !on;
+    gate_.notify_all();
+  }
+  // Polls p (under mu_) every 20 ms for up to secs: address events change
+  // only the view, which notifies nobody.
+  template <typename Pred>
+  bool wait(Pred p, int secs = 5) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(secs);
+    std::unique_lock lock(mu_);
+    while (!p()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      cv_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+    return true;
+  }
+  bool saw(LinkNotice::Kind k, const std::string& name) {
+    for (auto& n : seen_)
+      if (n.kind == k && n.ifname == name) return true;
+    return false;
+  }
+
+  std::unique_ptr<KernelEvents> events_;
+  std::unique_ptr<NetlinkKernel> dumper_;
+  LiveView view_;
+  std::mutex mu_;
+  std::condition_variable cv_, gate_;
+  bool open_ = true, initial_done_ = false;
+  std::vector<LinkNotice> seen_;
+  std::vector<std::string> inet6_;
+  std::thread thread_;
+  Status ran_ = Status(Errc::Failure, "not run");
+};
+
+// The kernel notifies RTNLGRP_IPV6_IFINFO when an IPv6 device changes (an
+// RA's flags, here the token): the loop names the link; stop() ends run().
+TEST_F(NetlinkKernelTest, EventsNameTheLinkWhoseIpv6DeviceChanged) {
+  EventsRun r;
+  r.start();
+  ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
+  ASSERT_TRUE(k_->link_set_token(idx_, ip("::1:2:3:4")));
+  EXPECT_TRUE(r.wait([&] {
+    return std::find(r.inet6_.begin(), r.inet6_.end(), "nlt0") != r.inet6_.end();
+  })) << "no notification for nlt0";
+}
+
+// Links deleted, re-created and renamed: notices by name, view current.
+TEST_F(NetlinkKernelTest, EventsFollowLinksThatComeAndGo) {
+  EventsRun r;
+  r.start();
+  ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
+  EXPECT_TRUE(r.saw(LinkNotice::Kind::kAppeared, "nlt0"));  // the first dump
+  ASSERT_EQ(sh("ip link del nlt0"), 0);
+  EXPECT_TRUE(r.wait([&] { return r.saw(LinkNotice::Kind::kGone, "nlt0"); }));
+  ASSERT_EQ(sh("ip link add tmp8 type veth peer name tmp9"), 0);
+  ASSERT_EQ(sh("ip link set tmp8 name v8"), 0);
+  EXPECT_TRUE(r.wait([&] {
+    return r.saw(LinkNotice::Kind::kGone, "tmp8") && r.saw(LinkNotice::Kind::kAppeared, "v8");
+  }));
+  EXPECT_TRUE(r.view_.link("v8"));
+  EXPECT_FALSE(r.view_.link("tmp8"));
+  EXPECT_FALSE(r.view_.link("nlt0"));
+  ASSERT_TRUE(k_->addr_add(req(r.view_.link("v8")->ifindex, "192.0.2.7", 24)));
+  EXPECT_TRUE(r.wait([&] { return !r.view_.addrs(r.view_.link("v8")->ifindex).empty(); }));
+}
+
+// A consumer that stalls while the kernel sends a burst overflows a small
+// event socket (ENOBUFS): the loop reads everything again and reports what
+// it missed; the view then equals the kernel.
+TEST_F(NetlinkKernelTest, EventsRecoverFromAnOverrun) {
+  EventsRun r(4096);
+  r.start();
+  ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
+  r.hold(true);
+  ASSERT_EQ(sh("ip link set nlt0 up"), 0);  // a link notice: the handler stalls
+  std::vector<AddrRequest> reqs;
+  for (int i = 1; i <= 400; ++i) {
+    std::string a = "10.9." + std::to_string(i / 256) + "." + std::to_string(i % 256);
+    reqs.push_back(req(idx_, a.c_str(), 32));
+  }
+  std::vector<Status> results;
+  ASSERT_TRUE(k_->addr_add_batch(reqs, &results));
+  ASSERT_EQ(sh("ip link del nlt0"), 0);
+  ASSERT_EQ(sh("ip link add nlt5 type veth peer name nlt6"), 0);
+  r.hold(false);
+  EXPECT_TRUE(r.wait([&] { return r.events_->resyncs() > 0; })) << "no overrun happened";
+  EXPECT_TRUE(r.wait([&] {
+    return r.saw(LinkNotice::Kind::kGone, "nlt0") && r.saw(LinkNotice::Kind::kAppeared, "nlt5");
+  }));
+  EXPECT_TRUE(r.wait([&] {
+    auto kl = k_->links();
+    auto ka = k_->addrs(AF_UNSPEC, 0);
+    return kl && ka && kl->size() == r.view_.links().size() &&
+           ka->size() == r.view_.addrs().size();
+  })) << "view does not match the kernel after the resync";
 }
 
 }  // namespace

@@ -1,0 +1,65 @@
+// Links that come and go: the hotplug half of enable-if (service.h).
+#include <net/if.h>
+
+#include "core/service.h"
+
+namespace ipadm::core {
+
+bool Service::link_appeared(const std::string& ifname, bool initial,
+                            std::vector<std::string>* failed) {
+  std::lock_guard lock(mu_);
+  const IfObj* cur = map_.find_if(ifname);
+  if (cur && (cur->flags & kActive)) return false;
+  const bool absent = cur && (cur->flags & kAbsent);
+  if (initial && !absent) return false;
+  if (cur && !absent) return false;  // disable-if -t: stays disabled
+  auto prec = store_.interface(ifname);
+  if (!prec || !prec->has_value()) return false;
+  rpc::RestoreReply report;
+  Status s = enable_if_locked_(prec->value(), &report);
+  for (const auto& f : report.failed()) failed->push_back(f);
+  if (!s && s.code() != Errc::AllAddrsNotEnabled) {
+    failed->push_back(ifname + ": " + s.to_string());
+    return false;
+  }
+  return true;
+}
+
+bool Service::link_gone(const std::string& ifname) {
+  std::lock_guard lock(mu_);
+  const IfObj* cur = map_.find_if(ifname);
+  if (!cur || !(cur->flags & kActive)) return false;
+  std::vector<AddrObj> keep;
+  std::vector<std::string> drop;
+  for (const AddrObj* a : map_.addrs_of(ifname)) {
+    if (a->atype == AddrType::Dhcp && dhcp_) dhcp_->stop(a->aobjname, false);
+    if (a->atype == AddrType::Addrconf && dhcp6_) dhcp6_->stop(a->aobjname, false);
+    props_.forget_addr(a->aobjname);
+    if (!(a->flags & kPersist)) {
+      drop.push_back(a->aobjname);
+      continue;
+    }
+    AddrObj k = *a;
+    k.flags = kPersist;
+    if (k.atype == AddrType::Dhcp) {  // the lease went with the link
+      k.local = IpAddr::parse("0.0.0.0").value();
+      k.prefixlen = 0;
+      k.routers.clear();
+    }
+    keep.push_back(std::move(k));
+  }
+  props_.forget_if(ifname);
+  if (!(cur->flags & kPersist)) {
+    map_.erase_if(ifname).ignore();
+    return true;
+  }
+  for (auto& n : drop) map_.erase_addr(n).ignore();
+  map_.put_addrs(keep).ignore();
+  IfObj o = *cur;
+  o.flags = kPersist | kAbsent;
+  o.v4 = o.v6 = false;
+  map_.put_if(o).ignore();
+  return true;
+}
+
+}  // namespace ipadm::core

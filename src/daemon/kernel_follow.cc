@@ -1,0 +1,101 @@
+#include "daemon/kernel_follow.h"
+
+#include "daemon/log.h"
+#include "netlink/netlink_kernel.h"
+
+namespace ipadm::daemon {
+
+using Kind = netlink::LinkNotice::Kind;
+
+Status KernelFollower::open(int rcvbuf) {
+  auto ev = netlink::KernelEvents::open(rcvbuf);
+  IPADM_TRY(ev);
+  auto k = netlink::NetlinkKernel::open();
+  IPADM_TRY(k);
+  events_ = std::move(*ev);
+  dumper_ = std::move(*k);
+  return Status::ok();
+}
+
+Status KernelFollower::start() {
+  if (!events_) return Status(Errc::Failure, "kernel events not open");
+  worker_thread_ = std::thread([this] { worker(); });
+  event_thread_ = std::thread([this] {
+    netlink::KernelEvents::Handlers h;
+    h.links = [this](const std::vector<netlink::LinkNotice>& notices, bool initial) {
+      std::vector<Work> items;
+      for (const auto& n : notices) {
+        if (n.kind == Kind::kAppeared) items.push_back({Work::Kind::kAppeared, n.ifname, initial});
+        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial});
+      }
+      post(std::move(items));
+    };
+    h.inet6 = [this](const std::string& ifname) {
+      post({{Work::Kind::kInet6, ifname, false}});
+    };
+    Status s = events_->run(*dumper_, view_, h);
+    if (!s) log_warn("kernel events stopped: %s (links that come and go are not followed)",
+                     s.to_string().c_str());
+  });
+  return Status::ok();
+}
+
+void KernelFollower::stop() {
+  if (events_ && event_thread_.joinable()) {
+    events_->stop();
+    event_thread_.join();
+  }
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_thread_.joinable()) worker_thread_.join();
+}
+
+void KernelFollower::post(std::vector<Work> items) {
+  if (items.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& w : items) queue_.push_back(std::move(w));
+  }
+  cv_.notify_one();
+}
+
+void KernelFollower::worker() {
+  uint64_t resyncs = 0;
+  for (;;) {
+    Work w;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      w = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (uint64_t r = events_->resyncs(); r != resyncs) {
+      resyncs = r;
+      log_info("kernel events were lost: links and addresses read again (%llu time(s))",
+               static_cast<unsigned long long>(r));
+    }
+    switch (w.kind) {
+      case Work::Kind::kAppeared: {
+        std::vector<std::string> failed;
+        if (svc_.link_appeared(w.ifname, w.initial, &failed))
+          log_info("%s: link appeared: interface enabled", w.ifname.c_str());
+        for (const auto& f : failed) log_warn("%s: link appeared: %s", w.ifname.c_str(), f.c_str());
+        break;
+      }
+      case Work::Kind::kGone:
+        if (svc_.link_gone(w.ifname))
+          log_info("%s: link went away: interface offline until it comes back",
+                   w.ifname.c_str());
+        break;
+      case Work::Kind::kInet6:
+        svc_.on_inet6_flags(w.ifname);
+        break;
+    }
+  }
+}
+
+}  // namespace ipadm::daemon

@@ -1,0 +1,60 @@
+// KernelFollower: ipmgmtd follows the kernel. One thread runs the rtnetlink
+// event loop (netlink::KernelEvents) over the LiveView; a second, the
+// worker, turns what it reports into Service calls in kernel order --
+// link_appeared / link_gone (hotplug, docs/linux-mapping.md "Links that come
+// and go") and on_inet6_flags (DHCPv6 on the RA's M flag) -- so that a slow
+// enable (10,000 addresses) never stalls the event loop, and the event loop
+// never waits for the service lock.
+//
+// Lifetime: start() once, stop() once (joins both threads); the Service must
+// outlive it. Logs what it does (daemon top level).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/service.h"
+#include "netlink/kernel_events.h"
+#include "netlink/live_view.h"
+
+namespace ipadm::daemon {
+
+class KernelFollower {
+ public:
+  explicit KernelFollower(core::Service& svc) : svc_(svc) {}
+  ~KernelFollower() { stop(); }
+
+  // Subscribes to the kernel's events (they queue from now on); rcvbuf > 0
+  // sets the event socket's buffer (tests: IPMGMTD_TEST_EVENT_RCVBUF).
+  Status open(int rcvbuf = 0);
+  // Starts the event thread (first a full dump) and the worker.
+  Status start();
+  void stop();
+  const netlink::LiveView& view() const { return view_; }
+
+ private:
+  struct Work {
+    enum class Kind { kAppeared, kGone, kInet6 } kind;
+    std::string ifname;
+    bool initial = false;
+  };
+  void post(std::vector<Work> items);
+  void worker();
+
+  core::Service& svc_;
+  netlink::LiveView view_;
+  std::unique_ptr<netlink::KernelEvents> events_;
+  std::unique_ptr<netlink::Kernel> dumper_;
+  std::thread event_thread_, worker_thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Work> queue_;  // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+};
+
+}  // namespace ipadm::daemon

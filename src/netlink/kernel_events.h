@@ -1,0 +1,65 @@
+// KernelEvents: ipmgmtd's one rtnetlink event loop. It keeps a LiveView of
+// the kernel's links and addresses current and tells the daemon what changed.
+//
+// Subscribes to RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR and
+// RTNLGRP_IPV6_IFINFO on an event socket, then fills the view from a dump
+// (through a Kernel: links() and addrs() retry a dump that a change
+// interrupted, NLM_F_DUMP_INTR). Events queued meanwhile are applied after
+// the dump, so none is lost. When the kernel drops events because the socket
+// overflowed (ENOBUFS), the view is re-filled from a new dump and the
+// difference reported as notices: the daemon never loses track of a link.
+//
+// Contract: run() blocks until stop() is called from another thread (then it
+// returns ok) or the event socket fails (returned). Handlers run on run()'s
+// thread, in kernel order:
+//   links(notices, initial)  link notices (live_view.h); initial = true once,
+//                            for the first dump (every present link appears)
+//   inet6(ifname)            the IPv6 device of ifname changed (RA flags...);
+//                            "" after a loss of events: every interface
+// Nothing here logs.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "netlink/kernel.h"
+#include "netlink/live_view.h"
+#include "netlink/nl_socket.h"
+
+namespace ipadm::netlink {
+
+class KernelEvents {
+ public:
+  struct Handlers {
+    std::function<void(const std::vector<LinkNotice>&, bool initial)> links;
+    std::function<void(const std::string& ifname)> inet6;
+  };
+
+  // rcvbuf > 0: the event socket's receive buffer (tests force overflows
+  // with a tiny one); 0: 4 MiB, enough for a 10,000-address restore burst.
+  static Result<std::unique_ptr<KernelEvents>> open(int rcvbuf = 0);
+  ~KernelEvents();
+  KernelEvents(const KernelEvents&) = delete;
+  KernelEvents& operator=(const KernelEvents&) = delete;
+
+  // dumper: the Kernel that dumps (used on run()'s thread only).
+  Status run(Kernel& dumper, LiveView& view, const Handlers& h);
+  void stop();
+  // How many times the view was re-filled after an overflow.
+  uint64_t resyncs() const { return resyncs_.load(); }
+
+ private:
+  KernelEvents(NlSocket sock, int stop_fd) : sock_(std::move(sock)), stop_fd_(stop_fd) {}
+  Status resync(Kernel& dumper, LiveView& view, const Handlers& h, bool initial);
+  void apply(std::span<const uint8_t> dgram, LiveView& view, const Handlers& h);
+
+  NlSocket sock_;
+  int stop_fd_;  // eventfd
+  std::atomic<uint64_t> resyncs_{0};
+};
+
+}  // namespace ipadm::netlink
