@@ -16,12 +16,13 @@
 
 #include "common/status.h"
 #include "ipmgmt.pb.h"
+#include "store/conf_model.h"
 
 namespace ipadm::daemon {
 
 class ImportAssembly {
  public:
-  static constexpr uint64_t kMaxText = 64u << 20;  // store::kConfMaxText
+  static constexpr uint64_t kMaxText = store::kConfMaxText;  // 64 MiB
 
   enum class Step { kMore, kDone };
 
