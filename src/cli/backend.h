@@ -41,7 +41,8 @@ class CliBackend {
   virtual Result<rpc::RestoreReply> restore() = 0;
   virtual Result<std::string> export_conf(const std::string& format) = 0;
   // Returns the daemon's warnings (what was not imported, by line).
-  virtual Result<std::vector<std::string>> import_conf(const std::string& text) = 0;
+  virtual Result<std::vector<std::string>> import_conf(const std::string& text,
+                                                       bool allow_empty) = 0;
 };
 
 // The real backend: a client::Client connected (lazily) to the daemon of the

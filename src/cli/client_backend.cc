@@ -38,8 +38,9 @@ class ClientBackend final : public CliBackend {
   Result<std::string> export_conf(const std::string& format) override {
     return client_.export_conf(format);
   }
-  Result<std::vector<std::string>> import_conf(const std::string& text) override {
-    auto r = client_.import_conf(text);
+  Result<std::vector<std::string>> import_conf(const std::string& text,
+                                               bool allow_empty) override {
+    auto r = client_.import_conf(text, allow_empty);
     IPADM_TRY(r);
     return std::vector<std::string>(r->warnings().begin(), r->warnings().end());
   }

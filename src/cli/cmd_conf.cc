@@ -40,7 +40,8 @@ int cmd_export(Ctx& ctx, int argc, char** argv) {
 }
 
 int cmd_import(Ctx& ctx, int argc, char** argv) {
-  auto args = ctx.parse(argc, argv, {});
+  static constexpr OptDef kOpts[] = {{'e', "allow-empty", false}};
+  auto args = ctx.parse(argc, argv, kOpts);
   if (!args) return 1;
   if (args->operands.size() > 1) return ctx.usage_error();
   std::string text;
@@ -55,7 +56,7 @@ int cmd_import(Ctx& ctx, int argc, char** argv) {
     if (f.bad()) return ctx.fail("cannot read '" + file + "': " + std::strerror(errno));
     text = ss.str();
   }
-  auto warnings = ctx.backend().import_conf(text);
+  auto warnings = ctx.backend().import_conf(text, args->has('e'));
   if (!warnings) return ctx.report(warnings.status(), "Could not import configuration");
   for (const auto& w : *warnings) ctx.warn(w);
   return 0;

@@ -51,7 +51,7 @@ constexpr Command kCommands[] = {
      cmd_show_prop},
     {"restore", "restore", cmd_restore},
     {"export", "export [-f illumos|json]", cmd_export},
-    {"import", "import [<file> | -]", cmd_import},
+    {"import", "import [-e] [<file> | -]", cmd_import},
     {"help", "help", cmd_help},
 };
 

@@ -228,15 +228,19 @@ Result<std::string> Client::export_conf(const std::string& format) {
   return text;
 }
 
-Result<rpc::ImportReply> Client::import_conf(const std::string& text) {
+Result<rpc::ImportReply> Client::import_conf(const std::string& text, bool allow_empty) {
   constexpr size_t kChunk = kReplyChunk;
   size_t off = 0;
   do {
     rpc::Request q;
     size_t n = std::min(kChunk, text.size() - off);
-    q.mutable_import_conf()->set_text(text.substr(off, n));
+    rpc::ImportReq* c = q.mutable_import_conf();
+    c->set_text(text.substr(off, n));
+    c->set_offset(off);
+    c->set_total(text.size());
+    c->set_allow_empty(allow_empty);
     off += n;
-    q.mutable_import_conf()->set_more(off < text.size());
+    c->set_more(off < text.size());
     auto r = call(std::move(q));
     IPADM_TRY(r);
     if (off >= text.size()) return r->import_conf();

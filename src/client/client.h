@@ -44,7 +44,11 @@ class Client {
   Result<rpc::RestoreReply> restore();
   Result<std::string> export_conf(const std::string& format);
   // Replaces the persistent configuration; returns the daemon's warnings.
-  Result<rpc::ImportReply> import_conf(const std::string& text);
+  // The text goes in chunks of kReplyChunk bytes, each with its offset and
+  // the total length; if ipmgmtd restarts in between, the chunk resent to
+  // it is refused (IPADM_EBADE) and nothing is imported. allow_empty: an
+  // empty configuration clears the store instead of being refused.
+  Result<rpc::ImportReply> import_conf(const std::string& text, bool allow_empty = false);
 
   // Generic call: sends req (id filled in), merges streamed replies into one.
   Result<rpc::Reply> call(rpc::Request req);

@@ -10,7 +10,8 @@
 
 namespace ipadm {
 
-constexpr uint32_t kProtocolVersion = 1;
+// 2: ImportReq carries offset, total and allow_empty (issue 11).
+constexpr uint32_t kProtocolVersion = 2;
 // Hard cap on one datagram in either direction, checked before parsing.
 constexpr size_t kMaxMessage = 64 * 1024;
 // Streamed replies are cut so each chunk stays well below kMaxMessage.

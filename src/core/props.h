@@ -60,6 +60,15 @@ class PropService {
 
   // set-prop / set-ifprop / set-addrprop and their reset-* forms.
   Status set(const rpc::SetPropReq& req);
+  // Import: whether record r could be made persistent by set-prop,
+  // set-ifprop or set-addrprop, by the same checks, whatever the state of
+  // the object in the running system. addr: the object of an address
+  // property, built from its import record (nullptr: none); link_mtu: the
+  // IPv4 MTU the same import gives r.ifname (the bound of the IPv6 MTU),
+  // else the link's (no bound when the link does not exist). Returns the
+  // value normalized, or the error set-prop would report.
+  Result<std::string> check_persistent(const store::PropRecord& r, const AddrObj* addr,
+                                       std::optional<uint32_t> link_mtu);
   // show-prop / show-ifprop / show-addrprop. Rows that cannot be read carry
   // PropInfo.error; the call itself fails only for a bad request or a
   // missing object.

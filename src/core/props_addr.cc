@@ -157,6 +157,30 @@ const AddrProp* props::find_addr_prop(std::string_view name) {
   return nullptr;
 }
 
+Result<const AddrProp*> props::addr_prop_ref(const AddrObj& o, const std::string& name,
+                                             bool persistent) {
+  if (o.atype == AddrType::Addrconf)
+    return Status(Errc::NotSup, "addrconf addresses have no settable properties");
+  const AddrProp* p = find_addr_prop(name);
+  if (!p) return Status(Errc::PropUnknown, name);
+  const bool dhcp = o.atype == AddrType::Dhcp;
+  if (p->kind == AKind::kReadOnly)
+    return Status(Errc::NotSup, std::string(p->name) + " is read-only");
+  if ((p->kind == AKind::kDhcpOnly || p->kind == AKind::kDhcpMeta) && !dhcp)
+    return Status(Errc::NotSup, std::string(p->name) + " applies to DHCP addresses only");
+  if (p->kind == AKind::kDhcpOnly)
+    return Status(Errc::NotSup, std::string(p->name) + " is read-only");
+  if (p->kind == AKind::kPrefixlen && dhcp)
+    return Status(Errc::NotSup, "prefixlen of a DHCP address");
+  if (p->kind == AKind::kZone && persistent)
+    return Status(Errc::NotSup, "zone is not persistent: network namespaces are set up "
+                                "outside ipadm");
+  const bool meta = p->kind == AKind::kMeta || p->kind == AKind::kDhcpMeta;
+  if (dhcp && !meta && p->kind != AKind::kPrefixlen && p->kind != AKind::kZone)
+    return Status(Errc::NotSup, std::string(p->name) + " of a DHCP address");
+  return p;
+}
+
 void props::want_to_request(const AddrWant& w, netlink::AddrRequest* req) {
   if (w.valid) req->valid_lft = *w.valid;
   if (w.deprecated || !w.transmit) req->preferred_lft = 0;
@@ -344,18 +368,11 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
   }
   const AddrObj o = *found;  // map_ may change below
   if (!(o.flags & kActive)) return Errc::OpDisableObj;
-  if (o.atype == AddrType::Addrconf)
-    return Status(Errc::NotSup, "addrconf addresses have no settable properties");
-  const AddrProp* p = find_addr_prop(req.name());
-  if (!p) return Status(Errc::PropUnknown, req.name());
+  auto ref = addr_prop_ref(o, req.name(), !req.temporary() && !req.reset());
+  IPADM_TRY(ref);
+  const AddrProp* p = *ref;
   if (req.op() != 0) return Status(Errc::InvalidArg, req.name() + " is not multi-valued");
   if (!req.temporary() && !(o.flags & kPersist)) return Errc::TemporaryObj;
-  if (p->kind == AKind::kReadOnly)
-    return Status(Errc::NotSup, std::string(p->name) + " is read-only");
-  if ((p->kind == AKind::kDhcpOnly || p->kind == AKind::kDhcpMeta) && o.atype != AddrType::Dhcp)
-    return Status(Errc::NotSup, std::string(p->name) + " applies to DHCP addresses only");
-  if (p->kind == AKind::kDhcpOnly)
-    return Status(Errc::NotSup, std::string(p->name) + " is read-only");
   std::string value;
   if (req.reset()) {
     value = p->def(o);
@@ -364,19 +381,9 @@ Status PropService::set_addr_(const rpc::SetPropReq& req) {
     IPADM_TRY(v);
     value = *v;
   }
-  if (p->kind == AKind::kPrefixlen) {
-    if (o.atype == AddrType::Dhcp) return Status(Errc::NotSup, "prefixlen of a DHCP address");
-    return set_prefixlen_(o, value, req.temporary(), req.reset());
-  }
-  if (p->kind == AKind::kZone) {
-    if (!req.temporary() && !req.reset())
-      return Status(Errc::NotSup, "zone is not persistent: network namespaces are set up "
-                                  "outside ipadm");
-    return Status::ok();  // "global" is what every address already has
-  }
+  if (p->kind == AKind::kPrefixlen) return set_prefixlen_(o, value, req.temporary(), req.reset());
+  if (p->kind == AKind::kZone) return Status::ok();  // "global": what every address has
   const bool meta = p->kind == AKind::kMeta || p->kind == AKind::kDhcpMeta;
-  if (o.atype == AddrType::Dhcp && !meta)
-    return Status(Errc::NotSup, std::string(p->name) + " of a DHCP address");
 
   // The active value ("" after a reset: the default, whatever the store has).
   const std::string active = req.reset() ? "" : value;

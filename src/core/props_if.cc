@@ -160,6 +160,22 @@ bool props::if_prop_known(std::string_view name) {
                      [&](const IfProp& p) { return name == p.name; });
 }
 
+Result<const IfProp*> props::if_prop_ref(const std::string& protocol, const std::string& name) {
+  const uint32_t fam = family_bit(protocol);
+  if (!fam) {
+    if (proto_bits(protocol))
+      return Status(Errc::BadProtocol, "interface properties are set on ipv4 or ipv6");
+    return Status(Errc::InvalidArg, "invalid protocol '" + protocol + "' specified");
+  }
+  const IfProp* p = find_if_prop(name, fam);
+  if (!p) {
+    if (if_prop_known(name))
+      return Status(Errc::BadProtocol, name + " is not a property of " + protocol);
+    return Status(Errc::PropUnknown, name);
+  }
+  return p;
+}
+
 std::optional<std::string> PropService::if_active_(const std::string& ifname, uint32_t fam,
                                                    const char* name) {
   auto it = if_values_.find({ifname, fam, name});
@@ -227,18 +243,10 @@ void PropService::undo_remetric_(const std::vector<Remetric>& moved) {
 Status PropService::set_if_(const rpc::SetPropReq& req) {
   const std::string& ifname = req.object();
   if (!ifname_valid(ifname)) return Status(Errc::InvalidArg, "invalid interface name");
+  auto ref = if_prop_ref(req.protocol(), req.name());
+  IPADM_TRY(ref);
+  const IfProp* p = *ref;
   const uint32_t fam = family_bit(req.protocol());
-  if (!fam) {
-    if (proto_bits(req.protocol()))
-      return Status(Errc::BadProtocol, "interface properties are set on ipv4 or ipv6");
-    return Status(Errc::InvalidArg, "invalid protocol '" + req.protocol() + "' specified");
-  }
-  const IfProp* p = find_if_prop(req.name(), fam);
-  if (!p) {
-    if (if_prop_known(req.name()))
-      return Status(Errc::BadProtocol, req.name() + " is not a property of " + req.protocol());
-    return Status(Errc::PropUnknown, req.name());
-  }
   if (req.op() != 0) return Status(Errc::InvalidArg, req.name() + " is not multi-valued");
   const IfObj* o = map_.find_if(ifname);
   if (!o || !(o->flags & kActive)) return Status(Errc::Enxio, ifname);

@@ -186,6 +186,9 @@ struct IfProp {
 std::span<const IfProp> if_table();
 const IfProp* find_if_prop(std::string_view name, uint32_t fam);
 bool if_prop_known(std::string_view name);
+// set-ifprop's checks of a protocol and a property name: the row, or
+// InvalidArg / BadProtocol / PropUnknown as set-ifprop reports them.
+Result<const IfProp*> if_prop_ref(const std::string& protocol, const std::string& name);
 
 // ---- address properties (props_addr.cc) ----
 // The state ipadm wants an address to have in the kernel.
@@ -223,6 +226,11 @@ struct AddrProp {
 
 std::span<const AddrProp> addr_table();
 const AddrProp* find_addr_prop(std::string_view name);
+// set-addrprop's checks of a property name on o (its type): the row, or
+// NotSup / PropUnknown as set-addrprop reports them. `persistent`: a
+// persistent set (not temporary, not a reset).
+Result<const AddrProp*> addr_prop_ref(const AddrObj& o, const std::string& name,
+                                      bool persistent);
 // A default of the table, needed elsewhere: the prefix length rule ("" for
 // point-to-point or when there is none).
 std::string default_prefixlen_text(const AddrObj& o);

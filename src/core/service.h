@@ -29,6 +29,7 @@
 #include "dhcp/inform.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
+#include "store/conf_model.h"
 #include "store/store.h"
 
 namespace ipadm::core {
@@ -103,10 +104,16 @@ class Service {
   // ---- configuration ----
   // format "illumos" (default) or "json".
   Result<std::string> export_conf(const std::string& format);
-  // Replaces the persistent configuration with text (either format).
-  Result<rpc::ImportReply> import_conf(const std::string& text);
+  // Replaces the persistent configuration with text (either format), in
+  // one store transaction, after checking every record by the rules of
+  // create-addr and set-prop (docs/import-export.md "Import semantics").
+  // An empty configuration is refused unless allow_empty.
+  Result<rpc::ImportReply> import_conf(const std::string& text, bool allow_empty = false);
   // First start: imports a legacy illumos ipadm.conf if the store is empty
-  // and it was never imported before (recorded in the store's meta).
+  // and it was never imported before (recorded in the store's meta). Unlike
+  // import_conf, records the checks refuse are left out, each reported in
+  // the reply's warnings ("line N: ...; not imported (...)"), and an empty
+  // text is no error.
   Result<rpc::ImportReply> import_legacy_once(const std::string& text);
 
   // ---- addresses ----
@@ -162,7 +169,24 @@ class Service {
   Status plumb_locked_(const std::string& ifname, bool persist, store::Batch* batch,
                        bool* created, LinkChanges* changes);
   Result<bool> plumb_link_locked_(const std::string& ifname, int ifindex, LinkChanges* changes);
-  Result<rpc::ImportReply> import_locked_(const std::string& text);
+  // legacy: the first-start import of an illumos ipadm.conf, where records
+  // the checks refuse are left out with a warning instead of refusing all.
+  Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty,
+                                          bool legacy);
+  // The object an imported address record stands for, by create-addr's
+  // rules (no kernel needed: an addrconf record is checked, not built).
+  Result<AddrObj> import_object_locked_(const store::AddrRecord& r);
+  // Every record of next by the rules of create-addr and set-prop, and no
+  // name held by a temporary object of another kind or address; the first
+  // failure is returned, naming its line. With left_out, failing records
+  // (and the properties of a failing address) are removed from *next
+  // instead, each described in *left_out. *objs: the objects of next's
+  // addresses.
+  Status check_import_locked_(store::ConfSnapshot* next, std::map<std::string, AddrObj>* objs,
+                              std::vector<std::string>* left_out);
+  // Active temporary objects that next names (checked to be the same):
+  // persistent again, now that their records are in the store.
+  Status adopt_imported_locked_(const store::ConfSnapshot& next);
   Status reconcile_locked_();
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
@@ -216,6 +240,8 @@ class Service {
   void undo_plumb_locked_(NewAddr& n);
   // Builds a live dynamic (dhcp/addrconf) object from its store record.
   Result<AddrObj> dynamic_from_record_locked_(const store::AddrRecord& r);
+  // The fields of a dhcp/addrconf object its record gives (no address yet).
+  static AddrObj dynamic_stub_(const store::AddrRecord& r);
 
   netlink::Kernel& kernel_;
   store::Store& store_;

@@ -206,12 +206,16 @@ Result<AddrObj> Service::dynamic_from_record_locked_(const store::AddrRecord& r)
   if (r.atype == AddrType::Addrconf) return build_addrconf_locked_(r.aobjname, r.ifname, r.extra);
   if (r.atype != AddrType::Dhcp) return Status(Errc::InvalidArg, "not a dhcp/addrconf record");
   IPADM_TRY(parse_dhcp(r.extra));
+  return dynamic_stub_(r);
+}
+
+AddrObj Service::dynamic_stub_(const store::AddrRecord& r) {
   AddrObj o;
   o.aobjname = r.aobjname;
   o.ifname = r.ifname;
-  o.family = AF_INET;
-  o.atype = AddrType::Dhcp;
-  o.local.family = AF_INET;
+  o.atype = r.atype;
+  o.family = r.atype == AddrType::Dhcp ? AF_INET : AF_INET6;
+  if (r.atype == AddrType::Dhcp) o.local.family = AF_INET;  // no lease yet
   o.extra = r.extra;
   o.up = true;
   return o;

@@ -139,7 +139,7 @@ rpc::Reply dispatch(core::Service& svc, const rpc::Request& req) {
       break;
     }
     case R::kImportConf: {
-      auto r = svc.import_conf(req.import_conf().text());
+      auto r = svc.import_conf(req.import_conf().text(), req.import_conf().allow_empty());
       if (r) *reply.mutable_import_conf() = std::move(*r);
       st = r.status();
       break;

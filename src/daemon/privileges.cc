@@ -1,7 +1,6 @@
 #include "daemon/privileges.h"
 
 #include <cap-ng.h>
-#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
@@ -30,27 +29,6 @@ DaemonUser lookup_user(const std::string& name) {
     u.gid = res->pw_gid;
   }
   return u;
-}
-
-Status hand_over(const std::string& dir, const DaemonUser& u) {
-  if (!u.exists || u.uid == 0) return Status::ok();
-  if (chown(dir.c_str(), u.uid, u.gid) != 0) {
-    if (errno == EROFS) return Status::ok();  // read-only /etc: FallbackStore copes
-    return Status::from_errno(errno, "chown " + dir + ": " + std::strerror(errno));
-  }
-  DIR* d = opendir(dir.c_str());
-  if (!d) return Status::from_errno(errno, "opendir " + dir + ": " + std::strerror(errno));
-  while (dirent* e = readdir(d)) {
-    if (e->d_type != DT_REG && e->d_type != DT_SOCK) continue;
-    std::string path = dir + "/" + e->d_name;
-    if (lchown(path.c_str(), u.uid, u.gid) != 0) {
-      int err = errno;
-      closedir(d);
-      return Status::from_errno(err, "chown " + path + ": " + std::strerror(err));
-    }
-  }
-  closedir(d);
-  return Status::ok();
 }
 
 std::vector<std::string> missing_capabilities(bool dropping) {

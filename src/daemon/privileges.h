@@ -26,10 +26,6 @@ struct DaemonUser {
 // Looks up user (name or number).
 DaemonUser lookup_user(const std::string& name);
 
-// Gives the daemon user ownership of dir and the regular files directly in
-// it. No-op when the user does not exist or is root.
-Status hand_over(const std::string& dir, const DaemonUser& u);
-
 // The capabilities the daemon needs and lacks from its permitted set, by
 // name ("CAP_NET_ADMIN", ...): CAP_NET_ADMIN and CAP_NET_RAW always; when it
 // runs as uid 0 and will drop to another user (`dropping`), also what the

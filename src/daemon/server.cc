@@ -85,7 +85,7 @@ struct Server::Conn {
   Peer peer;
   bool authorized;
   bool greeted = false;
-  std::string import_text;  // chunks of an ImportReq with more=true
+  ImportAssembly import;  // the import in progress
 };
 
 Status Server::serve(int stop_fd) {
@@ -262,21 +262,20 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
     return send_reply_(conn, std::move(r));
   }
   if (req.body_case() == rpc::Request::kImportConf) {
-    // Assemble a chunked import (docs/protocol.md).
-    constexpr size_t kMaxImport = 64u << 20;
-    if (conn.import_text.size() + req.import_conf().text().size() > kMaxImport) {
-      log_peer(PeerEvent::Protocol, "pid %d uid %u: import larger than 64 MiB, disconnecting",
-               peer.pid, peer.uid);
-      return false;
-    }
-    conn.import_text += req.import_conf().text();
-    if (req.import_conf().more()) {
+    // One import, whole, per connection (docs/protocol.md "Import").
+    auto step = conn.import.add(req.import_conf());
+    if (!step || *step == ImportAssembly::Step::kMore) {
       rpc::Reply r;
       r.set_id(req.id());
+      if (!step) {
+        log_peer(PeerEvent::Protocol, "pid %d uid %u: import refused: %s", peer.pid, peer.uid,
+                 step.status().to_string().c_str());
+        r.set_status(static_cast<uint32_t>(step.status().code()));
+        r.set_detail(step.status().detail());
+      }
       return send_reply_(conn, std::move(r));
     }
-    req.mutable_import_conf()->set_text(std::move(conn.import_text));
-    conn.import_text.clear();
+    req.mutable_import_conf()->set_text(conn.import.take());
   }
   if (!conn.authorized) return answer_unauthorized_(conn, req);
   return send_reply_(conn, run_(req));

@@ -34,6 +34,7 @@
 #include "common/status.h"
 #include "core/service.h"
 #include "daemon/admission.h"
+#include "daemon/import_assembly.h"
 #include "daemon/peer.h"
 #include "daemon/reply_budget.h"
 #include "daemon/slot_gate.h"

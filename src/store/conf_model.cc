@@ -97,6 +97,15 @@ bool ConfSnapshot::operator==(const ConfSnapshot& o) const {
   return all_equal(ifs, o.ifs) && all_equal(addrs, o.addrs) && all_equal(props, o.props);
 }
 
+namespace {
+std::string where(const std::vector<size_t>& lines, size_t i) {
+  return i < lines.size() && lines[i] ? "line " + std::to_string(lines[i]) + ": " : "";
+}
+}  // namespace
+
+std::string ConfSnapshot::addr_where(size_t i) const { return where(addr_lines, i); }
+std::string ConfSnapshot::prop_where(size_t i) const { return where(prop_lines, i); }
+
 bool conf_protocol_known(std::string_view p) {
   static constexpr std::array<std::string_view, 7> kProtos = {"ip",  "ipv4", "ipv6", "tcp",
                                                               "udp", "sctp", "icmp"};

@@ -25,8 +25,15 @@ struct ConfSnapshot {
   std::vector<IfRecord> ifs;      // store order
   std::vector<AddrRecord> addrs;  // store order
   std::vector<PropRecord> props;  // store order; all three shapes interleaved
+  // Where addrs[i] / props[i] came from, for messages: the ipadm.conf line
+  // (parse_illumos_conf fills them; empty for JSON and for snapshots read
+  // from a store). Not part of equality.
+  std::vector<size_t> addr_lines, prop_lines;
 
   bool operator==(const ConfSnapshot& o) const;
+  // "line N: " when the line of addrs[i] / props[i] is known, else "".
+  std::string addr_where(size_t i) const;
+  std::string prop_where(size_t i) const;
 };
 
 // Field-by-field equality (store.h records have no operator==).

@@ -53,7 +53,7 @@ Status copy_file(const std::string& src, const std::string& dst, bool optional) 
     if (optional && errno == ENOENT) return Status::ok();
     return sys_error("open " + src);
   }
-  int out = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int out = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (out < 0) {
     Status s = sys_error("open " + dst);
     close(in);

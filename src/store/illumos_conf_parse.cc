@@ -167,6 +167,7 @@ Status IllumosReader::add_prop(size_t no, PropRecord rec) {
     warn(no, "property " + rec.name + " repeats line " + std::to_string(old.line) +
                  "; the later value is used");
     old.rec.value = std::move(rec.value);
+    old.line = no;  // where the value now comes from
     return Status::ok();
   }
   prop_index_.emplace(std::move(key), props_.size());
@@ -338,7 +339,10 @@ Result<ConfSnapshot> IllumosReader::finish() {
     warn(line, "interface " + name + " has no interface line; created with " +
                    (st.used_v4 && st.used_v6 ? "ipv4 and ipv6" : st.used_v4 ? "ipv4" : "ipv6"));
   }
-  for (auto& a : addrs_) s.addrs.push_back(std::move(a.rec));
+  for (auto& a : addrs_) {
+    s.addrs.push_back(std::move(a.rec));
+    s.addr_lines.push_back(a.line);
+  }
   for (auto& p : props_) {
     if (!p.rec.aobjname.empty() && !addr_index_.count(p.rec.aobjname)) {
       warn(p.line, "property " + p.rec.name + " of undefined address object " + p.rec.aobjname +
@@ -346,6 +350,7 @@ Result<ConfSnapshot> IllumosReader::finish() {
       continue;
     }
     s.props.push_back(std::move(p.rec));
+    s.prop_lines.push_back(p.line);
   }
   IPADM_TRY(validate_snapshot(s));
   return s;

@@ -2,7 +2,20 @@
 speak to the daemon below libipadm: idle, malformed, oversize or never-read
 connections.  Only the few messages the tests need; no protobuf module."""
 
+import os
+import re
 import socket
+
+
+def _protocol_version():
+    """kProtocolVersion of src/common/protocol.h: what libipadm says in its Hello."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "common",
+                        "protocol.h")
+    with open(path) as f:
+        return int(re.search(r"kProtocolVersion = (\d+);", f.read()).group(1))
+
+
+PROTOCOL_VERSION = _protocol_version()
 
 
 def varint(n):
@@ -29,11 +42,17 @@ def request(rid, body_field, body=b""):
     return field(1, rid) + field(body_field, body)
 
 
-HELLO, CREATE_IF, SHOW_IF, SHOW_ADDR, EXPORT = 2, 10, 14, 22, 41
+HELLO, CREATE_IF, SHOW_IF, SHOW_ADDR, EXPORT, IMPORT = 2, 10, 14, 22, 41, 42
 
 
-def hello(rid=1, version=1):
+def hello(rid=1, version=PROTOCOL_VERSION):
     return request(rid, HELLO, field(1, version))
+
+
+def import_chunk(rid, text, more, offset, total):
+    """ImportReq{text, more, offset, total} (docs/protocol.md "Import")."""
+    body = field(1, text) + field(2, 1 if more else 0) + field(3, offset) + field(4, total)
+    return request(rid, IMPORT, body)
 
 
 def create_if(rid, ifname):

@@ -188,6 +188,11 @@ TEST_F(CliTest, ExportImport) {
   EXPECT_EQ(err, "ipadm: invalid export format 'xml'\n");
   EXPECT_EQ(run({"import", "-"}, "some text"), 0);
   EXPECT_EQ(fake.last_import, "some text");
+  EXPECT_EQ(fake.calls.back(), "import");
+  EXPECT_EQ(run({"import", "--allow-empty", "-"}, ""), 0);
+  EXPECT_EQ(fake.calls.back(), "import allow-empty");
+  EXPECT_EQ(run({"import", "-e", "/dev/null"}), 0);
+  EXPECT_EQ(fake.calls.back(), "import allow-empty");
   EXPECT_EQ(run({"import", "/nonexistent/file"}), 1);
   EXPECT_EQ(err, "ipadm: cannot open '/nonexistent/file': No such file or directory\n");
 }

@@ -98,8 +98,9 @@ struct FakeBackend : CliBackend {
     if (!s.show_status.is_ok()) return s.show_status;
     return s.export_text;
   }
-  Result<std::vector<std::string>> import_conf(const std::string& text) override {
-    s.calls.push_back("import");
+  Result<std::vector<std::string>> import_conf(const std::string& text,
+                                               bool allow_empty) override {
+    s.calls.push_back(allow_empty ? "import allow-empty" : "import");
     s.last_import = text;
     if (!s.status) return s.status;
     return std::vector<std::string>{};
