@@ -183,6 +183,10 @@ int run_daemon(const Options& opt) {
     if (!k) return nullptr;
     return std::move(*k);
   });
+  // IPv4 duplicate address detection (RFC 5227, core/dad4.h): raw ARP
+  // sockets, opened per probe session (CAP_NET_RAW is kept).
+  svc.set_dad4(std::make_unique<core::Dad4>(netlink::arp::open_packet_link,
+                                            netlink::arp::Timing{}));
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
   // The DHCP clients: created now, their thread and processes only start
   // with the first client, after privileges are dropped (resume_dhcp below).
