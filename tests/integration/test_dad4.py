@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""IPv4 duplicate address detection (RFC 5227 ARP probes) against a real
+host on the link: the peer namespace.
+
+A static IPv4 address the peer already uses is `duplicate` as soon as
+create-addr returns, and is not in the kernel (so this host never answers
+for it); up-addr refuses it (DAD_FOUND); once the peer gives the address up,
+refresh-addr probes again and brings it into the kernel, `ok`. An address
+nobody uses stays `ok`. enable-if (as boot restore) probes in the
+background and takes back only the conflicting address."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Env, check, eq, main  # noqa: E402
+
+CONFLICT = "192.0.2.50"
+
+
+def in_kernel(e, local):
+    return any(a.get("local") == local for a in e.addr_info("veth0"))
+
+
+def state(e, aobj):
+    return (e.show_addr_map().get(aobj) or {}).get("state")
+
+
+def peer_addr(e, op):
+    e.nsexec("ip", "addr", op, CONFLICT + "/24", "dev", "veth1", ns=e.peer, check=True)
+
+
+def test_conflict_is_duplicate_then_refresh():
+    with Env() as e:
+        peer_addr(e, "add")
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        t0 = time.monotonic()
+        # Not an error, as illumos: the object exists, in state duplicate.
+        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/dup")
+        took = time.monotonic() - t0
+        check(took < 2.5, "create-addr took %.2fs" % took)
+        # No waiting: create-addr returned with the verdict.
+        check(not in_kernel(e, CONFLICT), "the duplicate address is in the kernel")
+        eq(state(e, "veth0/dup"), "duplicate", "state after create-addr")
+        e.ipadm_fail(["up-addr", "-t", "veth0/dup"], "Duplicate address detected")
+        # Still in use: refresh-addr finds it again.
+        e.ipadm_ok("refresh-addr", "veth0/dup")
+        eq(state(e, "veth0/dup"), "duplicate", "state after refresh, still in use")
+        check(not in_kernel(e, CONFLICT), "still-duplicate address is in the kernel")
+        # The peer gives it up: refresh-addr probes again.
+        peer_addr(e, "del")
+        e.ipadm_ok("refresh-addr", "veth0/dup")
+        eq(state(e, "veth0/dup"), "ok", "state after refresh")
+        check(in_kernel(e, CONFLICT), "address not in the kernel after refresh")
+
+
+def test_free_address_stays_ok():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        eq(state(e, "veth0/v4"), "ok", "state after create-addr")
+        check(in_kernel(e, "192.0.2.10"), "address not in the kernel")
+        # It works with the peer (the probe did not disturb anything).
+        e.nsexec("ping", "-c", "1", "-W", "2", "192.0.2.10", ns=e.peer, check=True)
+
+
+def test_noarp_link_is_not_probed():
+    with Env() as e:
+        peer_addr(e, "add")
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.ipadm_ok("set-ifprop", "-t", "-p", "arp=off", "-m", "ipv4", "veth0")
+        e.wait_running("veth0")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/n")
+        eq(state(e, "veth0/n"), "ok", "state on a NOARP link")
+        check(in_kernel(e, CONFLICT), "address not in the kernel")
+
+
+def test_enable_if_probes_in_background():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/a")
+        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/b")
+        e.ipadm_ok("disable-if", "-t", "veth0")
+        peer_addr(e, "add")
+        e.ipadm_ok("enable-if", "-t", "veth0")
+        e.wait_addr_state("veth0/b", "duplicate", timeout=10)
+        check(not in_kernel(e, CONFLICT), "the duplicate address is in the kernel")
+        check(in_kernel(e, "192.0.2.10"), "the other address was taken back too")
+        eq(state(e, "veth0/a"), "ok", "state of the other address")
+
+
+if __name__ == "__main__":
+    main([test_conflict_is_duplicate_then_refresh, test_free_address_stays_ok,
+          test_noarp_link_is_not_probed, test_enable_if_probes_in_background])
