@@ -6,8 +6,8 @@ A static IPv4 address the peer already uses is `duplicate` as soon as
 create-addr returns, and is not in the kernel (so this host never answers
 for it); up-addr refuses it (DAD_FOUND); once the peer gives the address up,
 refresh-addr probes again and brings it into the kernel, `ok`. An address
-nobody uses stays `ok`. enable-if (as boot restore) probes in the
-background and takes back only the conflicting address."""
+nobody uses stays `ok`. enable-if and boot restore probe in the
+background and take back only the conflicting address."""
 
 import os
 import sys
@@ -97,6 +97,29 @@ def test_enable_if_probes_in_background():
         eq(state(e, "veth0/a"), "ok", "state of the other address")
 
 
+def test_boot_restore_probes_in_background():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        for i, a in enumerate(["192.0.2.10", "192.0.2.11", CONFLICT]):
+            e.ipadm_ok("create-addr", "-T", "static", "-a", a + "/24", "veth0/a%d" % i)
+        e.reboot()
+        peer_addr(e, "add")
+        t0 = time.monotonic()
+        out = e.ipadm_ok("restore")
+        took = time.monotonic() - t0
+        check("3 address(es)" in out, "restore output: %r" % out)
+        # Boot does not wait for the probes (0.55 s).
+        check(took < 0.5, "restore took %.2fs" % took)
+        e.wait_addr_state("veth0/a2", "duplicate", timeout=10)
+        check(not in_kernel(e, CONFLICT), "the duplicate address is in the kernel")
+        for i, a in enumerate(["192.0.2.10", "192.0.2.11"]):
+            check(in_kernel(e, a), a + " not in the kernel")
+            eq(state(e, "veth0/a%d" % i), "ok", "state of " + a)
+
+
 if __name__ == "__main__":
     main([test_conflict_is_duplicate_then_refresh, test_free_address_stays_ok,
-          test_noarp_link_is_not_probed, test_enable_if_probes_in_background])
+          test_noarp_link_is_not_probed, test_enable_if_probes_in_background,
+          test_boot_restore_probes_in_background])
