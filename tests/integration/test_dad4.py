@@ -10,11 +10,12 @@ nobody uses stays `ok`. enable-if and boot restore probe in the
 background and take back only the conflicting address."""
 
 import os
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Env, check, eq, main  # noqa: E402
+from harness import IPADM, Env, check, eq, main, wait_for  # noqa: E402
 
 CONFLICT = "192.0.2.50"
 
@@ -55,6 +56,33 @@ def test_conflict_is_duplicate_then_refresh():
         e.ipadm_ok("refresh-addr", "veth0/dup")
         eq(state(e, "veth0/dup"), "ok", "state after refresh")
         check(in_kernel(e, CONFLICT), "address not in the kernel after refresh")
+
+
+def test_probe_wait_does_not_block_others():
+    """The wait for the probes releases the service lock (architecture.md,
+    Concurrency): a read and an unrelated write are answered meanwhile."""
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        t0 = time.monotonic()
+        slow = subprocess.Popen(["ip", "netns", "exec", e.ns, IPADM, "-R", e.root, "create-addr",
+                                 "-T", "static", "-a", "192.0.2.10/24", "veth0/a"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: in_kernel(e, "192.0.2.10"), timeout=5, what="192.0.2.10 probed")
+        t1 = time.monotonic()
+        e.ipadm_ok("show-addr")
+        t_read = time.monotonic() - t1
+        t2 = time.monotonic()
+        e.ipadm_ok("create-addr", "-T", "static", "-d", "-a", "192.0.2.11/24", "veth0/b")
+        t_write = time.monotonic() - t2
+        out, err = slow.communicate(timeout=30)
+        t_slow = time.monotonic() - t0
+        eq(slow.returncode, 0, "create-addr (%s)" % err)
+        check(t_slow >= 0.5, "create-addr took only %.2fs: no probe wait" % t_slow)
+        check(t_read < 0.3 and t_write < 0.3,
+              "blocked behind the probe wait: show-addr %.2fs, create-addr -d %.2fs "
+              "(probed create-addr %.2fs)" % (t_read, t_write, t_slow))
 
 
 def test_free_address_stays_ok():
@@ -120,6 +148,7 @@ def test_boot_restore_probes_in_background():
 
 
 if __name__ == "__main__":
-    main([test_conflict_is_duplicate_then_refresh, test_free_address_stays_ok,
+    main([test_conflict_is_duplicate_then_refresh, test_probe_wait_does_not_block_others,
+          test_free_address_stays_ok,
           test_noarp_link_is_not_probed, test_enable_if_probes_in_background,
           test_boot_restore_probes_in_background])
