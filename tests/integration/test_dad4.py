@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import IPADM, Env, check, eq, main, wait_for  # noqa: E402
+from harness import IPADM, IPMGMTD, Env, check, eq, main, wait_for  # noqa: E402
 
 CONFLICT = "192.0.2.50"
 
@@ -109,6 +109,23 @@ def test_noarp_link_is_not_probed():
         check(in_kernel(e, CONFLICT), "address not in the kernel")
 
 
+def test_daemon_switch_turns_it_off():
+    with Env() as e:
+        peer_addr(e, "add")
+        for bad in ("-1", "21", "x", ""):
+            rc, _, err = e.nsexec(IPMGMTD, "-f", "-R", e.root, "-A", bad)
+            check(rc != 0 and "Usage: ipmgmtd" in err, "-A %r: rc %d, %r" % (bad, rc, err))
+        e.start_daemon(extra=["-A", "0"])
+        e.ipadm_ok("create-if", "veth0")
+        e.wait_running("veth0")
+        t0 = time.monotonic()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/n")
+        took = time.monotonic() - t0
+        check(took < 0.4, "create-addr with -A 0 took %.2fs" % took)
+        eq(state(e, "veth0/n"), "ok", "state with detection off")
+        check(in_kernel(e, CONFLICT), "address not in the kernel")
+
+
 def test_enable_if_probes_in_background():
     with Env() as e:
         e.start_daemon()
@@ -150,5 +167,6 @@ def test_boot_restore_probes_in_background():
 if __name__ == "__main__":
     main([test_conflict_is_duplicate_then_refresh, test_probe_wait_does_not_block_others,
           test_free_address_stays_ok,
-          test_noarp_link_is_not_probed, test_enable_if_probes_in_background,
+          test_noarp_link_is_not_probed, test_daemon_switch_turns_it_off,
+          test_enable_if_probes_in_background,
           test_boot_restore_probes_in_background])
