@@ -28,6 +28,20 @@ def state(e, aobj):
     return (e.show_addr_map().get(aobj) or {}).get("state")
 
 
+def start(e, extra=()):
+    """The daemon, and veth0 plumbed and running."""
+    e.start_daemon(extra=list(extra))
+    e.ipadm_ok("create-if", "veth0")
+    e.wait_running("veth0")
+
+
+def timed_create(e, addr, aobj):
+    """create-addr -T static; returns the seconds it took."""
+    t0 = time.monotonic()
+    e.ipadm_ok("create-addr", "-T", "static", "-a", addr, aobj)
+    return time.monotonic() - t0
+
+
 def peer_addr(e, op):
     e.nsexec("ip", "addr", op, CONFLICT + "/24", "dev", "veth1", ns=e.peer, check=True)
 
@@ -35,13 +49,9 @@ def peer_addr(e, op):
 def test_conflict_is_duplicate_then_refresh():
     with Env() as e:
         peer_addr(e, "add")
-        e.start_daemon()
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
-        t0 = time.monotonic()
+        start(e)
         # Not an error, as illumos: the object exists, in state duplicate.
-        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/dup")
-        took = time.monotonic() - t0
+        took = timed_create(e, CONFLICT + "/24", "veth0/dup")
         check(took < 2.5, "create-addr took %.2fs" % took)
         # No waiting: create-addr returned with the verdict.
         check(not in_kernel(e, CONFLICT), "the duplicate address is in the kernel")
@@ -62,9 +72,7 @@ def test_probe_wait_does_not_block_others():
     """The wait for the probes releases the service lock (architecture.md,
     Concurrency): a read and an unrelated write are answered meanwhile."""
     with Env() as e:
-        e.start_daemon()
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
+        start(e)
         t0 = time.monotonic()
         slow = subprocess.Popen(["ip", "netns", "exec", e.ns, IPADM, "-R", e.root, "create-addr",
                                  "-T", "static", "-a", "192.0.2.10/24", "veth0/a"],
@@ -87,9 +95,7 @@ def test_probe_wait_does_not_block_others():
 
 def test_free_address_stays_ok():
     with Env() as e:
-        e.start_daemon()
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
+        start(e)
         e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
         eq(state(e, "veth0/v4"), "ok", "state after create-addr")
         check(in_kernel(e, "192.0.2.10"), "address not in the kernel")
@@ -115,12 +121,8 @@ def test_daemon_switch_turns_it_off():
         for bad in ("-1", "21", "x", ""):
             rc, _, err = e.nsexec(IPMGMTD, "-f", "-R", e.root, "-A", bad)
             check(rc != 0 and "Usage: ipmgmtd" in err, "-A %r: rc %d, %r" % (bad, rc, err))
-        e.start_daemon(extra=["-A", "0"])
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
-        t0 = time.monotonic()
-        e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/n")
-        took = time.monotonic() - t0
+        start(e, ["-A", "0"])
+        took = timed_create(e, CONFLICT + "/24", "veth0/n")
         check(took < 0.4, "create-addr with -A 0 took %.2fs" % took)
         eq(state(e, "veth0/n"), "ok", "state with detection off")
         check(in_kernel(e, CONFLICT), "address not in the kernel")
@@ -128,9 +130,7 @@ def test_daemon_switch_turns_it_off():
 
 def test_enable_if_probes_in_background():
     with Env() as e:
-        e.start_daemon()
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
+        start(e)
         e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/a")
         e.ipadm_ok("create-addr", "-T", "static", "-a", CONFLICT + "/24", "veth0/b")
         e.ipadm_ok("disable-if", "-t", "veth0")
@@ -144,9 +144,7 @@ def test_enable_if_probes_in_background():
 
 def test_boot_restore_probes_in_background():
     with Env() as e:
-        e.start_daemon()
-        e.ipadm_ok("create-if", "veth0")
-        e.wait_running("veth0")
+        start(e)
         for i, a in enumerate(["192.0.2.10", "192.0.2.11", CONFLICT]):
             e.ipadm_ok("create-addr", "-T", "static", "-a", a + "/24", "veth0/a%d" % i)
         e.reboot()
