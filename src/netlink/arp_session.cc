@@ -54,6 +54,7 @@ class PacketLink : public ArpLink {
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
       if (n < 0) return Status::from_errno(errno, "ARP receive");
       if (from.sll_pkttype == PACKET_OUTGOING) continue;  // our own
+      if (from.sll_ifindex != ifindex_) continue;         // before bind()
       buf.resize(static_cast<size_t>(n));
       return std::optional<std::vector<uint8_t>>(std::move(buf));
     }
@@ -76,7 +77,8 @@ class SteadyClock : public Clock {
 }  // namespace
 
 Result<std::unique_ptr<ArpLink>> open_packet_link(int ifindex) {
-  int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+  // Protocol 0: nothing is queued until bind() names ETH_P_ARP and the link.
+  int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::from_errno(errno, "ARP socket");
   // Many addresses probed at once draw many answers: room for them.
   int rcvbuf = 1 << 20;
