@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <set>
@@ -23,6 +24,8 @@ using netlink::arp::Frame;
 // The other hosts on every link: the addresses they use.
 struct Peer {
   std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false;  // probes wait (no verdict) until released
   std::set<IpAddr> owns;
   int links_opened = 0;
   int probes = 0;
@@ -33,7 +36,8 @@ class PeerLink : public netlink::arp::ArpLink {
   explicit PeerLink(Peer& p) : peer_(p) {}
   Status send(std::span<const uint8_t> f) override {
     auto p = netlink::arp::parse(f);
-    std::lock_guard lock(peer_.mu);
+    std::unique_lock lock(peer_.mu);
+    peer_.cv.wait(lock, [&] { return !peer_.hold; });
     if (!p->spa.is_zero()) return Status::ok();  // an announcement
     ++peer_.probes;
     if (peer_.owns.count(p->tpa)) {
@@ -87,6 +91,13 @@ class Dad4Test : public ::testing::Test {
     std::lock_guard lock(peer_.mu);
     if (yes) peer_.owns.insert(*IpAddr::parse(a));
     else peer_.owns.erase(*IpAddr::parse(a));
+  }
+  void hold(bool on) {
+    {
+      std::lock_guard lock(peer_.mu);
+      peer_.hold = on;
+    }
+    peer_.cv.notify_all();
   }
   int peer_probes() {
     std::lock_guard lock(peer_.mu);
@@ -192,8 +203,11 @@ TEST_F(Dad4Test, EnableIfProbesInTheBackgroundAndTakesBackOnlyConflicts) {
   peer_owns("192.0.2.50", true);
   rpc::EnableIfReq en;
   en.set_ifname("veth0");
-  ASSERT_TRUE(svc_->enable_if(en).is_ok());
-  EXPECT_EQ(state("veth0/b"), "tentative");  // not waited for
+  hold(true);
+  ASSERT_TRUE(svc_->enable_if(en).is_ok());  // returns with the probes held
+  EXPECT_EQ(state("veth0/b"), "tentative");
+  EXPECT_TRUE(in_kernel(idx_, "192.0.2.50"));
+  hold(false);
   std::string s;
   for (int i = 0; i < 200 && (s = state("veth0/b")) == "tentative"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
