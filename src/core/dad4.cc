@@ -1,10 +1,16 @@
 // Background probe sessions (dad4.h).
 #include "core/dad4.h"
 
+#include <chrono>
+
 namespace ipadm::core {
 
 Dad4::~Dad4() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
   std::list<std::unique_ptr<Session>> all;
   {
     std::lock_guard lock(mu_);
@@ -12,6 +18,11 @@ Dad4::~Dad4() {
   }
   for (auto& s : all)
     if (s->thread.joinable()) s->thread.join();
+}
+
+bool Dad4::wait_(int ms) {
+  std::unique_lock lock(mu_);
+  return !stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
 }
 
 void Dad4::reap_locked_() {
@@ -27,12 +38,17 @@ void Dad4::reap_locked_() {
 
 void Dad4::start(int ifindex, const netlink::arp::Mac& mac,
                  std::vector<netlink::arp::Mac> host_macs, std::vector<Dad4Target> targets,
-                 Sink sink) {
+                 Sink sink, int delay_ms) {
   if (targets.empty()) return;
   auto session = std::make_unique<Session>();
   Session* self = session.get();
-  auto body = [this, self, ifindex, mac, host_macs = std::move(host_macs),
+  auto body = [this, self, ifindex, mac, delay_ms, host_macs = std::move(host_macs),
                targets = std::move(targets), sink = std::move(sink)]() mutable {
+    // A delayed session holds no socket while it waits.
+    if (delay_ms > 0 && !wait_(delay_ms)) {
+      self->done = true;
+      return;
+    }
     std::vector<IpAddr> addrs;
     addrs.reserve(targets.size());
     for (auto& t : targets) addrs.push_back(t.local);

@@ -8,13 +8,15 @@
 // 550 ms by default); the session then sends the announcements and ends.
 // The caller (Service, service_dad4.cc) decides what a conflict does.
 //
-// Thread rules: start() and the destructor may be called from any thread;
-// the sink runs on the session's thread, never under a lock of Dad4's. The
-// destructor stops every session (within 100 ms) and joins its thread; a
-// sink that has not run by then never runs.
+// Thread rules: start() and the destructor may be called from any thread
+// (start() also from a sink); the sink runs on the session's thread, never
+// under a lock of Dad4's. The destructor stops every session (within
+// 100 ms; a delayed one at once) and joins its thread; a sink that has not
+// run by then never runs.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -56,12 +58,12 @@ class Dad4 {
   Dad4& operator=(const Dad4&) = delete;
 
   const netlink::arp::Timing& timing() const { return timing_; }
-  // Probes `targets` on ifindex, whose hardware address is `mac`;
-  // host_macs: every hardware address of this host (their answers are not
-  // conflicts). A socket that cannot be opened gives "no conflict" verdicts
-  // (the address stays, as without detection).
+  // Probes `targets` on ifindex, whose hardware address is `mac`, after
+  // delay_ms; host_macs: every hardware address of this host (their answers
+  // are not conflicts). A socket that cannot be opened gives "no conflict"
+  // verdicts (the address stays, as without detection).
   void start(int ifindex, const netlink::arp::Mac& mac, std::vector<netlink::arp::Mac> host_macs,
-             std::vector<Dad4Target> targets, Sink sink);
+             std::vector<Dad4Target> targets, Sink sink, int delay_ms = 0);
 
  private:
   struct Session {
@@ -69,12 +71,15 @@ class Dad4 {
     std::atomic<bool> done{false};
   };
   void reap_locked_();
+  // Sleeps ms unless stopped; false if stopped.
+  bool wait_(int ms);
 
   LinkFactory links_;
   netlink::arp::Timing timing_;
   netlink::arp::Clock& clock_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;                                // guards sessions_
+  std::condition_variable stop_cv_;              // stopping_ was set (with mu_)
   std::list<std::unique_ptr<Session>> sessions_;
 };
 

@@ -158,8 +158,8 @@ class Service {
   // Marks o tentative and returns its probe if o is probed on `link`
   // (static IPv4, not point-to-point, link with ARP and an Ethernet address).
   std::optional<Dad4Pending> dad4_begin_locked_(const AddrObj& o, const netlink::Link& link);
-  // Starts probing `pending` (any links) in the background.
-  void dad4_start_locked_(std::vector<Dad4Pending> pending);
+  // Starts probing `pending` (any links) in the background, after delay_ms.
+  void dad4_start_locked_(std::vector<Dad4Pending> pending, int delay_ms = 0);
   // Waits (releasing the lock) until `pending` have verdicts, at most 1 s.
   void dad4_wait_locked_(std::unique_lock<std::mutex>& lock,
                          const std::vector<Dad4Pending>& pending);
@@ -167,7 +167,8 @@ class Service {
   // "tentative", "duplicate", or nullptr (no DAD state).
   const char* dad4_state_locked_(const std::string& aobjname) const;
   bool dad4_duplicate_locked_(const std::string& aobjname) const;
-  // The sink of Dad4: takes back the addresses found in use. Takes mu_.
+  // The sink of Dad4: takes back the addresses found in use and schedules
+  // their recovery probe; puts back a recovered one. Takes mu_.
   void on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);

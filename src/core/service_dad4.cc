@@ -4,8 +4,9 @@
 // On Linux an address is either in the kernel or not (no IFF_DUPLICATE):
 // a static IPv4 address goes into the kernel and is probed there; when
 // another host answers for it, it is taken out of the kernel and the object
-// stays, up but "duplicate", until refresh-addr probes again (illumos:
-// refresh-addr restarts DAD) or down-addr/delete-addr clear it.
+// stays, up but "duplicate", until a recovery probe (every
+// Timing::recovery_ms, illumos _dup_recovery) or refresh-addr (illumos:
+// restarts DAD) finds it free, or down-addr/delete-addr clear it.
 // docs/linux-mapping.md, "IPv4 duplicate address detection".
 #include <net/if.h>
 #include <sys/socket.h>
@@ -45,7 +46,7 @@ std::optional<Service::Dad4Pending> Service::dad4_begin_locked_(const AddrObj& o
   return Dad4Pending{link.ifindex, Dad4Target{o.aobjname, seq, o.local}};
 }
 
-void Service::dad4_start_locked_(std::vector<Dad4Pending> pending) {
+void Service::dad4_start_locked_(std::vector<Dad4Pending> pending, int delay_ms) {
   if (!dad4_ || pending.empty()) return;
   auto links = kernel_.links();
   std::vector<netlink::arp::Mac> host_macs;
@@ -63,8 +64,10 @@ void Service::dad4_start_locked_(std::vector<Dad4Pending> pending) {
       for (auto& t : targets) dad4_forget_locked_(t.aobjname);
       continue;
     }
-    dad4_->start(ifindex, *mac, host_macs, std::move(targets),
-                 [this](int idx, std::vector<Dad4Verdict> v) { on_dad4_verdicts_(idx, std::move(v)); });
+    dad4_->start(
+        ifindex, *mac, host_macs, std::move(targets),
+        [this](int idx, std::vector<Dad4Verdict> v) { on_dad4_verdicts_(idx, std::move(v)); },
+        delay_ms);
   }
 }
 
@@ -94,23 +97,37 @@ bool Service::dad4_duplicate_locked_(const std::string& aobjname) const {
 
 void Service::on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts) {
   std::lock_guard lock(mu_);
+  std::vector<Dad4Pending> recover;  // duplicates to probe again later
+  auto recover_later = [&](const Dad4Target& t) {
+    const uint64_t seq = ++dad4_seq_;
+    dad4_state_[t.aobjname] = {seq, true};
+    recover.push_back({ifindex, Dad4Target{t.aobjname, seq, t.local}});
+  };
   for (auto& v : verdicts) {
     auto it = dad4_state_.find(v.target.aobjname);
     // Stale: the object was deleted, taken down or probed again meanwhile.
     if (it == dad4_state_.end() || it->second.seq != v.target.seq) continue;
-    if (!v.duplicate) {
-      dad4_state_.erase(it);
-      continue;
-    }
+    const bool was_duplicate = it->second.duplicate;
     const AddrObj* o = map_.find_addr(v.target.aobjname);
     if (!o || !(o->flags & kActive) || !o->up || o->local != v.target.local) {
       dad4_state_.erase(it);
       continue;
     }
-    // Out of the kernel: the address must not answer for another host's.
-    Status s = addr_from_kernel_locked_(*o, ifindex);  // forgets the state
-    if (s || s.code() == Errc::NotFound) dad4_state_[v.target.aobjname] = {v.target.seq, true};
+    if (!was_duplicate && !v.duplicate) {  // probed in the kernel: free
+      dad4_state_.erase(it);
+    } else if (!was_duplicate) {
+      // Out of the kernel: the address must not answer for another host's.
+      Status s = addr_from_kernel_locked_(*o, ifindex);  // forgets the state
+      if (s || s.code() == Errc::NotFound) recover_later(v.target);
+    } else if (v.duplicate) {  // recovery probe: still in use
+      recover_later(v.target);
+    } else {  // recovery probe: free again, back into the kernel
+      dad4_state_.erase(it);
+      if (!addr_to_kernel_locked_(*o, ifindex, false)) recover_later(v.target);
+    }
   }
+  if (!recover.empty() && dad4_->timing().recovery_ms > 0)
+    dad4_start_locked_(std::move(recover), dad4_->timing().recovery_ms);
   dad4_cv_.notify_all();
 }
 

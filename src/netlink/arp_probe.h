@@ -63,6 +63,9 @@ struct Timing {
   int probe_count = 3;              // illumos _arp_fastprobe_count; 0 = no probing
   int announce_count = 2;           // RFC 5227 ANNOUNCE_NUM
   int announce_interval_ms = 2000;  // RFC 5227 ANNOUNCE_INTERVAL
+  // A duplicate address is probed again after this long, and comes back
+  // when no other host answers (illumos _dup_recovery); 0 = never.
+  int recovery_ms = 300000;
   // Time from the start to the verdict.
   int verdict_ms() const { return probe_delay_ms + probe_count * probe_interval_ms; }
 };

@@ -77,13 +77,22 @@ class Dad4Test : public ::testing::Test {
     store_ = std::move(store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite).value());
     idx_ = kernel_.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
     svc_ = std::make_unique<Service>(kernel_, *store_, map_);
+    use_timing(fast());
+  }
+  void use_timing(const netlink::arp::Timing& t) {
     svc_->set_dad4(std::make_unique<Dad4>(
         [this](int) -> Result<std::unique_ptr<netlink::arp::ArpLink>> {
           std::lock_guard lock(peer_.mu);
           ++peer_.links_opened;
           return std::unique_ptr<netlink::arp::ArpLink>(std::make_unique<PeerLink>(peer_));
         },
-        fast()));
+        t));
+  }
+  std::string wait_state_not(const std::string& n, const std::string& st) {
+    std::string s;
+    for (int i = 0; i < 300 && (s = state(n)) == st; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return s;
   }
   void TearDown() override { svc_.reset(); }  // joins the sessions first
 
@@ -165,6 +174,24 @@ TEST_F(Dad4Test, RefreshAddrProbesAgain) {
   EXPECT_EQ(peer_.probes, probes);
 }
 
+TEST_F(Dad4Test, DuplicateRecoversWhenTheOtherHostLeaves) {
+  // illumos _dup_recovery: a duplicate is probed again periodically.
+  auto t = fast();
+  t.recovery_ms = 50;
+  use_timing(t);
+  peer_owns("192.0.2.50", true);
+  ASSERT_TRUE(create("veth0/d", "192.0.2.50/24").is_ok());
+  EXPECT_EQ(state("veth0/d"), "duplicate");
+  int probes = peer_probes();
+  for (int i = 0; i < 300 && peer_probes() < probes + 2; ++i)  // a recovery probe, answered
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(state("veth0/d"), "duplicate");
+  EXPECT_FALSE(in_kernel(idx_, "192.0.2.50"));
+  peer_owns("192.0.2.50", false);
+  EXPECT_EQ(wait_state_not("veth0/d", "duplicate"), "ok");
+  EXPECT_TRUE(in_kernel(idx_, "192.0.2.50"));
+}
+
 TEST_F(Dad4Test, DownAndDeleteClearTheDuplicate) {
   peer_owns("192.0.2.50", true);
   ASSERT_TRUE(create("veth0/d", "192.0.2.50/24").is_ok());
@@ -208,10 +235,7 @@ TEST_F(Dad4Test, EnableIfProbesInTheBackgroundAndTakesBackOnlyConflicts) {
   EXPECT_EQ(state("veth0/b"), "tentative");
   EXPECT_TRUE(in_kernel(idx_, "192.0.2.50"));
   hold(false);
-  std::string s;
-  for (int i = 0; i < 200 && (s = state("veth0/b")) == "tentative"; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(s, "duplicate");
+  EXPECT_EQ(wait_state_not("veth0/b", "tentative"), "duplicate");
   EXPECT_EQ(peer_.links_opened, opened + 1);  // one session for the link
   EXPECT_FALSE(in_kernel(idx_, "192.0.2.50"));
   EXPECT_TRUE(in_kernel(idx_, "192.0.2.10"));
@@ -237,9 +261,7 @@ TEST_F(Dad4Test, StaleVerdictIsIgnored) {
   ASSERT_TRUE(svc_->disable_if(dis).is_ok());
   peer_owns("192.0.2.50", false);
   ASSERT_TRUE(svc_->enable_if(en).is_ok());  // probe 2: will say ok
-  std::string s;
-  for (int i = 0; i < 200 && (s = state("veth0/b")) == "tentative"; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  wait_state_not("veth0/b", "tentative");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both verdicts in
   EXPECT_EQ(state("veth0/b"), "ok");
   EXPECT_TRUE(in_kernel(idx_, "192.0.2.50"));
