@@ -100,7 +100,9 @@ trap 'exit 130' INT TERM
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# ns_new -> sets NSN: a namespace with veth0 <-> veth1, both up, lo up
+# ns_new -> sets NSN: a namespace with veth0 <-> veth1, veth1 and lo up;
+# veth0 is left down for `ipadm create-if` (an up link with a link-local
+# address is a link in use by others: create-if says IF_EXISTS).
 ns_new() {
   SEQ=$((SEQ + 1))
   NSN="ipadmb-$$-$SEQ"
@@ -109,7 +111,6 @@ ns_new() {
   ip -n "$NSN" link set lo up
   ip -n "$NSN" link add veth0 type veth peer name veth1
   ip -n "$NSN" link set veth1 up
-  ip -n "$NSN" link set veth0 up
 }
 
 ns_gone() {

@@ -16,12 +16,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/objects.h"
 #include "common/status.h"
 #include "core/aobjmap.h"
+#include "core/dad4.h"
 #include "core/delegation.h"
 #include "core/link_guard.h"
 #include "core/props.h"
@@ -122,6 +124,9 @@ class Service {
   // per wait). Unset: waits happen under the lock (unit tests, FakeKernel).
   using KernelFactory = std::function<std::unique_ptr<netlink::Kernel>()>;
   void set_dad_kernel_factory(KernelFactory f) { dad_kernel_ = std::move(f); }
+  // IPv4 duplicate address detection (service_dad4.cc). Unset: IPv4
+  // addresses are not probed (unit tests, FakeKernel). Set before serving.
+  void set_dad4(std::unique_ptr<Dad4> d) { dad4_ = std::move(d); }
   Status delete_addr(const rpc::DeleteAddrReq& req);
   Result<rpc::ShowAddrReply> show_addr(const rpc::ShowAddrReq& req);
   Status up_addr(const rpc::AddrObjReq& req);
@@ -200,11 +205,38 @@ class Service {
   Result<int> ifindex_locked_(const std::string& ifname);
   Status promote_secondaries_locked_(const std::string& ifname, LinkChanges* changes);
   Status with_dad_wait_(const std::function<Status()>& locked_body);
+  // IPv4 DAD (service_dad4.cc). An object being probed is "tentative", one
+  // found in use by another host "duplicate" (its address is out of the
+  // kernel); dad4_state_ holds both, keyed by aobjname.
+  struct Dad4State {
+    uint64_t seq = 0;  // the probing generation a verdict must match
+    bool duplicate = false;
+  };
+  struct Dad4Pending {
+    int ifindex = 0;
+    Dad4Target target;
+  };
+  // Marks o tentative and returns its probe if o is probed on `link`
+  // (static IPv4, not point-to-point, link with ARP and an Ethernet address).
+  std::optional<Dad4Pending> dad4_begin_locked_(const AddrObj& o, const netlink::Link& link);
+  // Starts probing `pending` (any links) in the background, after delay_ms.
+  void dad4_start_locked_(std::vector<Dad4Pending> pending, int delay_ms = 0);
+  // Waits (releasing the lock) until `pending` have verdicts, at most 1 s.
+  void dad4_wait_locked_(std::unique_lock<std::mutex>& lock,
+                         const std::vector<Dad4Pending>& pending);
+  void dad4_forget_locked_(const std::string& aobjname) { dad4_state_.erase(aobjname); }
+  // "tentative", "duplicate", or nullptr (no DAD state).
+  const char* dad4_state_locked_(const std::string& aobjname) const;
+  bool dad4_duplicate_locked_(const std::string& aobjname) const;
+  // The sink of Dad4: takes back the addresses found in use and schedules
+  // their recovery probe; puts back a recovered one. Takes mu_.
+  void on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);
   Status refresh_addr_locked_(const rpc::AddrObjReq& req);
   Status inform_addr_(const rpc::AddrObjReq& req);
+  Status enable_addr_locked_(const rpc::AddrObjReq& req);
   // A user-typed name of an existing object: valid per the naming rules,
   // or a generated name the map knows (IF/_a of delegated addresses).
   Result<AddrObjName> aobjname_locked_(const std::string& text) const;
@@ -251,12 +283,18 @@ class Service {
   std::map<std::string, Delegation> delegated_;
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
+  std::vector<Dad4Pending> pending_dad4_;          // guarded by mu_
+  std::map<std::string, Dad4State> dad4_state_;    // guarded by mu_
+  uint64_t dad4_seq_ = 0;                          // guarded by mu_
   dhcp::Agent* dhcp_ = nullptr;
   dhcp::Agent* dhcp6_ = nullptr;
   Informer inform_;
   QuietHook quiet_;
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
+  std::condition_variable dad4_cv_;   // IPv4 DAD verdicts were applied (with mu_)
+  // Last: its sessions are joined before the members their sink uses go.
+  std::unique_ptr<Dad4> dad4_;
 };
 
 // Static address record <-> live object conversions.

@@ -138,6 +138,11 @@ Status Service::addr_to_kernel_locked_(const AddrObj& o, int ifindex, bool wait_
     if (dad_kernel_) pending_dad_.push_back(req);
     else kernel_.addr_wait_dad(req, kDadWaitMs).status().ignore();
   }
+  // IPv4: probed (RFC 5227) once the request's body is done (with_dad_wait_).
+  if (wait_dad && o.family == AF_INET && dad4_) {
+    if (auto link = kernel_.link_by_name(o.ifname))
+      if (auto p = dad4_begin_locked_(o, *link)) pending_dad4_.push_back(std::move(*p));
+  }
   return Status::ok();
 }
 
@@ -145,10 +150,18 @@ Status Service::with_dad_wait_(const std::function<Status()>& locked_body) {
   Status s;
   std::vector<netlink::AddrRequest> dad;
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     pending_dad_.clear();
+    pending_dad4_.clear();
     s = locked_body();
     dad.swap(pending_dad_);
+    std::vector<Dad4Pending> dad4;
+    dad4.swap(pending_dad4_);
+    // IPv4: the command reports the verdict (the wait releases the lock).
+    if (s && !dad4.empty()) {
+      dad4_start_locked_(dad4);
+      dad4_wait_locked_(lock, dad4);
+    }
   }
   if (s && !dad.empty()) {
     // Each waiter opens its own short-lived kernel handle: no shared state.
@@ -160,6 +173,7 @@ Status Service::with_dad_wait_(const std::function<Status()>& locked_body) {
 }
 
 Status Service::addr_from_kernel_locked_(const AddrObj& o, int ifindex) {
+  dad4_forget_locked_(o.aobjname);  // no longer probed nor duplicate
   props_.prepare_addr_removal(o);
   return kernel_.addr_del(to_request(o, ifindex));
 }
@@ -355,6 +369,8 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
       }
       row.set_current(cur);
       row.set_persistent(per);
+      // IPv4 DAD (service_dad4.cc): probing, or out of the kernel.
+      if (const char* st = dad4_state_locked_(row.aobjname())) row.set_state(st);
     }
     *reply.add_addrs() = std::move(row);
   }

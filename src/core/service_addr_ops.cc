@@ -79,6 +79,7 @@ Status Service::up_addr_locked_(const rpc::AddrObjReq& req) {
     return map_.put_addr(n);
   }
   if (o->up) {
+    if (dad4_duplicate_locked_(o->aobjname)) return Errc::DadFound;  // IPv4
     auto f = kernel_flags(kernel_, *o, *idx);
     if (f && (*f & IFA_F_DADFAILED)) return Errc::DadFound;
     // Up, but the kernel lost it (ip addr del, a kernel drop): put it back
@@ -166,7 +167,10 @@ Status Service::disable_addr(const rpc::AddrObjReq& req) {
 }
 
 Status Service::enable_addr(const rpc::AddrObjReq& req) {
-  std::lock_guard lock(mu_);
+  return with_dad_wait_([&] { return enable_addr_locked_(req); });
+}
+
+Status Service::enable_addr_locked_(const rpc::AddrObjReq& req) {
   if (!req.temporary()) return Status(Errc::NotSup, "persistent operation not supported");
   auto name = aobjname_locked_(req.aobjname());
   IPADM_TRY(name);
@@ -265,7 +269,8 @@ Status Service::refresh_addr_locked_(const rpc::AddrObjReq& req) {
   IPADM_TRY(idx);
   auto f = kernel_flags(kernel_, *o, *idx);
   if (f && !(*f & IFA_F_DADFAILED)) return Status::ok();  // not a duplicate: no-op
-  // Restart DAD: re-set the address (delete and add again).
+  // Restart DAD: re-set the address (delete and add again). An IPv4
+  // duplicate is not in the kernel (service_dad4.cc): it is added and probed.
   if (f) {
     Status s = addr_from_kernel_locked_(*o, *idx);
     if (!s && s.code() != Errc::NotFound) return s;

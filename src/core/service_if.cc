@@ -363,6 +363,17 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   }
   IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
   committed = true;
+  // IPv4 DAD in the background: enable-if and boot restore do not wait;
+  // addresses found in use are taken back later (service_dad4.cc).
+  if (dad4_) {
+    if (auto link = kernel_.link_by_name(ifname)) {
+      std::vector<Dad4Pending> probe;
+      for (size_t i = 0; i < results.size(); ++i)
+        if (results[i])
+          if (auto p = dad4_begin_locked_(objs[req_obj[i]], *link)) probe.push_back(std::move(*p));
+      dad4_start_locked_(std::move(probe));
+    }
+  }
   for (size_t i : client_objs) {
     if (!(objs[i].flags & kActive)) continue;  // not in the kernel (reported)
     Status s = objs[i].atype == AddrType::Dhcp ? start_dhcp_locked_(objs[i])

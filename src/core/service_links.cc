@@ -81,6 +81,7 @@ int Service::link_up_again(const std::string& ifname) {
     if (!(a->flags & kActive) || !a->up || a->local.is_zero()) continue;
     if (a->atype != AddrType::Static && a->atype != AddrType::Addrconf) continue;
     if (have.count({a->local, a->prefixlen})) continue;
+    if (dad4_duplicate_locked_(a->aobjname)) continue;  // kept out: in use elsewhere
     if (addr_to_kernel_locked_(*a, *idx, false)) ++added;
   }
   return added;

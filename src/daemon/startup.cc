@@ -34,7 +34,8 @@ namespace ipadm::daemon {
 
 namespace {
 
-constexpr const char* kUsage = "Usage: ipmgmtd [-f] [-R root] [-G group] [-u user]\n";
+constexpr const char* kUsage =
+    "Usage: ipmgmtd [-f] [-R root] [-G group] [-u user] [-A arp-probe-count]\n";
 
 int fail(Readiness& ready, const char* what, const Status& s) {
   log_err("%s: %s", what, s.to_string().c_str());
@@ -86,12 +87,22 @@ std::optional<Options> parse_options(int argc, char** argv) {
   opterr = 0;
   optind = 1;
   int c;
-  while ((c = getopt(argc, argv, "fR:G:u:")) != -1) {
+  while ((c = getopt(argc, argv, "fR:G:u:A:")) != -1) {
     switch (c) {
       case 'f': o.foreground = true; break;
       case 'R': o.root = optarg; break;
       case 'G': o.auth_group = optarg; break;
       case 'u': o.user = optarg; break;
+      case 'A': {
+        char* end = nullptr;
+        long n = std::strtol(optarg, &end, 10);
+        if (*optarg == '\0' || *end != '\0' || n < 0 || n > 20) {  // illumos's range
+          std::fputs(kUsage, stderr);
+          return std::nullopt;
+        }
+        o.arp_probe_count = static_cast<int>(n);
+        break;
+      }
       default:
         std::fputs(kUsage, stderr);
         return std::nullopt;
@@ -175,6 +186,11 @@ int run_daemon(const Options& opt) {
     if (!k) return nullptr;
     return std::move(*k);
   });
+  // IPv4 duplicate address detection (RFC 5227, core/dad4.h): raw ARP
+  // sockets, opened per probe session (CAP_NET_RAW is kept).
+  netlink::arp::Timing arp;
+  arp.probe_count = opt.arp_probe_count;  // 0: no probing (-A 0)
+  svc.set_dad4(std::make_unique<core::Dad4>(netlink::arp::open_packet_link, arp));
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
   // The DHCP clients: created now, their thread and processes only start
   // with the first client, after privileges are dropped (resume_dhcp below).

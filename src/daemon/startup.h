@@ -18,6 +18,9 @@ struct Options {
   std::string root;              // -R
   std::string auth_group = "netadm";  // -G: group allowed to make changes
   std::string user = "netadm";        // -u: user the daemon runs as after set-up
+  // -A: ARP probes per IPv4 address (illumos _arp_fastprobe_count, 0..20);
+  // 0 turns IPv4 duplicate address detection off.
+  int arp_probe_count = 3;
 };
 
 // Parses argv. On error prints the usage to stderr and returns nullopt.
