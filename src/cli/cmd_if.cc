@@ -21,8 +21,9 @@ int toggle_if(Ctx& ctx, int argc, char** argv, bool enable) {
   if (!args->has('t')) return ctx.fail("persistent operation not supported for " + sub);
   const std::string& ifname = args->operands[0];
   Status s = enable ? ctx.backend().enable_if(ifname) : ctx.backend().disable_if(ifname);
-  return ctx.report(s, std::string("Could not ") + (enable ? "enable" : "disable") +
-                           " interface " + ifname);
+  // illumos: "Could not enable IF : ..." but "Could not disable IF: ...".
+  return ctx.report(s, std::string("Could not ") + (enable ? "enable " : "disable ") + ifname,
+                    enable ? " : " : ": ");
 }
 }  // namespace
 
@@ -30,8 +31,9 @@ int cmd_create_if(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kTempOpt);
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
-  return ctx.report(ctx.backend().create_if(args->operands[0], args->has('t')),
-                    "Could not create interface");
+  const std::string& ifname = args->operands[0];
+  return ctx.report(ctx.backend().create_if(ifname, args->has('t')), "Could not create " + ifname,
+                    " : ");
 }
 
 int cmd_delete_if(Ctx& ctx, int argc, char** argv) {
@@ -39,7 +41,7 @@ int cmd_delete_if(Ctx& ctx, int argc, char** argv) {
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
   const std::string& ifname = args->operands[0];
-  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete interface " + ifname);
+  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete " + ifname);
 }
 
 int cmd_enable_if(Ctx& ctx, int argc, char** argv) { return toggle_if(ctx, argc, argv, true); }

@@ -56,11 +56,11 @@ int set_or_reset(Ctx& ctx, int argc, char** argv, bool reset) {
     std::string arg = args->value('p');
     if (reset) {
       auto name = parse_prop_reset(arg);
-      if (!name) return ctx.fail_usage(name.error);
+      if (!name) return ctx.fail_use(name.error);
       req.set_name(*name);
     } else {
       auto pv = parse_prop_set(arg, kind == Kind::Proto);
-      if (!pv) return pv.error.ends_with('.') ? ctx.fail_usage(pv.error) : ctx.fail(pv.error);
+      if (!pv) return ctx.fail_use(pv.error);
       req.set_name(pv->name);
       req.set_value(pv->value);
       req.set_op(pv->op);
@@ -119,14 +119,20 @@ int show(Ctx& ctx, int argc, char** argv, Kind kind) {
     if (!proto) return ctx.fail(proto.error);
     req.set_protocol(*proto);
   } else if (kind == Kind::Addr && !object.empty() && object.find('/') == std::string::npos) {
-    return ctx.fail("Invalid address object name provided");
+    return ctx.fail("invalid addrobj name provided");
   }
   req.set_object(object);
 
   auto reply = ctx.backend().show_prop(req);
   if (!reply) {
-    if (kind == Kind::Addr && !object.empty() && reply.status().code() == Errc::NotFound)
+    const Errc code = reply.status().code();
+    if (kind == Kind::Addr && !object.empty() && code == Errc::NotFound)
       return ctx.fail("addrobj not found: " + object);
+    if (kind == Kind::If && !object.empty() && (code == Errc::NotFound || code == Errc::Enxio)) {
+      ctx.fail("no such object '" + object + "': " + Status(Errc::Enxio).to_string());
+      ctx.detail(reply.status());
+      return 1;
+    }
     return ctx.report(reply.status(), ctx.cmd.name);
   }
   int rc = 0;
