@@ -18,7 +18,7 @@
 // --json keys, per subcommand (stable: scripts rely on them; also in
 // ipadm(8)). Columns first, then the JSON-only extras after '|'. Values are
 // strings ("" when unset) except those marked (num).
-//   show-if        ifname state current persistent | ifindex(num) mtu(num)
+//   show-if        ifname class state current persistent over | ifindex(num) mtu(num)
 //   show-addr      addrobj type state current persistent addr
 //                  | ifname family(num: 4|6) prefixlen(num) local remote
 //   show-prop      proto property perm current persistent default possible

@@ -44,6 +44,7 @@ void add_if(FakeState& f, const char* name, const char* state, const char* cur,
   i->set_persistent(pers);
   i->set_ifindex(1);
   i->set_mtu(65536);
+  i->set_ifclass(name == "lo" ? "loopback" : "ip");
 }
 
 TEST_F(CliTest, ShowIfHuman) {
@@ -64,7 +65,11 @@ TEST_F(CliTest, ShowIfParsable) {
   EXPECT_EQ(run({"show-if", "-p", "-o", "ifname,state"}), 0);
   EXPECT_EQ(out, "lo:ok\n");
   EXPECT_EQ(run({"show-if", "--parsable", "--output=all"}), 0);
-  EXPECT_EQ(out, "lo:ok:-m-v------46:-46\n");
+  EXPECT_EQ(out, "lo:loopback:ok:-m-v------46:-46:\n");
+  EXPECT_EQ(run({"show-if", "-p", "-o", "class,over"}), 0);
+  EXPECT_EQ(out, "loopback:\n");
+  EXPECT_EQ(run({"show-if", "-o", "ifname,class,over"}), 0);
+  EXPECT_EQ(out, "IFNAME     CLASS     OVER\nlo         loopback  --\n");
   EXPECT_EQ(run({"show-if", "-p"}), 1);
   EXPECT_EQ(err, "ipadm: -p requires -o\n");
   EXPECT_EQ(run({"show-if", "-o", "bogus"}), 1);
@@ -77,13 +82,18 @@ TEST_F(CliTest, ShowIfJson) {
   auto doc = nlohmann::json::parse(out);
   ASSERT_EQ(doc.size(), 1u);
   EXPECT_EQ(doc[0], nlohmann::json({{"ifname", "lo"},
+                                    {"class", "loopback"},
                                     {"state", "ok"},
                                     {"current", "-m-v------46"},
                                     {"persistent", "-46"},
+                                    {"over", ""},
                                     {"ifindex", 1},
                                     {"mtu", 65536}}));
   EXPECT_EQ(run({"show-if", "-o", "ifname", "--json", "-p"}), 0);
   EXPECT_EQ(nlohmann::json::parse(out), nlohmann::json::parse(R"([{"ifname":"lo"}])"));
+  EXPECT_EQ(run({"show-if", "-o", "class,over", "--json"}), 0);
+  EXPECT_EQ(nlohmann::json::parse(out),
+            nlohmann::json::parse(R"([{"class":"loopback","over":""}])"));
 }
 
 TEST_F(CliTest, ShowFailure) {
