@@ -31,7 +31,9 @@ constexpr FieldDef kProtoFields[] = {{"proto", 6},       {"property", 22}, {"per
 constexpr FieldDef kIfFields[] = {{"ifname", 12},     {"property", 16},   {"proto", 6},
                                   {"perm", 5},        {"current", 11},    {"persistent", 11},
                                   {"default", 11},    {"possible", 16}};
-constexpr FieldDef kAddrFields[] = {{"addrobj", 18},    {"property", 11},   {"perm", 5},
+// PROPERTY is 11 wide in illumos; 19 fits the Linux-only names
+// (preferred_lifetime), so the columns stay aligned.
+constexpr FieldDef kAddrFields[] = {{"addrobj", 18},    {"property", 19},   {"perm", 5},
                                     {"current", 16},    {"persistent", 16}, {"default", 16},
                                     {"possible", 15}};
 
@@ -99,6 +101,7 @@ int show(Ctx& ctx, int argc, char** argv, Kind kind) {
                                                           : std::span<const FieldDef>(kProtoFields);
   auto spec = ctx.output_spec(*args, 'c', fields, "all");
   if (!spec) return 1;
+  spec->wrap = kind == Kind::Proto;  // illumos do_show_prop: OFMT_WRAP
 
   rpc::ShowPropReq req;
   req.set_object_kind(kind_name(kind));

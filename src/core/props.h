@@ -137,6 +137,7 @@ class PropService {
 
   // ---- protocol properties (props_proto.cc) ----
   Status set_proto_(const rpc::SetPropReq& req);
+  Status check_one_port_(const props::ProtoProp& p, const std::string& v, int op);
   Status show_proto_(const rpc::ShowPropReq& req, rpc::ShowPropReply* reply);
   void proto_row_(const props::ProtoProp& p, uint32_t proto,
                   const std::vector<store::PropRecord>& recs, rpc::PropInfo* row);

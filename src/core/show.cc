@@ -232,7 +232,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     r.set_type(std::string(addrtype_name(o.atype)));
     bool active = o.flags & kActive;
     r.set_state(active ? "down" : "disabled");
-    r.set_current(active ? "-----" : "");
+    r.set_current("-----");  // illumos: the letters of no flag, disabled too
     r.set_persistent(persistent_flags(rec_of(name)));
     if (active && o.atype == AddrType::Dhcp && o.local.is_zero())
       r.set_addr("?");  // no lease yet
@@ -254,7 +254,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     r.set_managed(true);
     r.set_type(std::string(addrtype_name(p.atype)));
     r.set_state("disabled");
-    r.set_current("");
+    r.set_current("-----");
     r.set_persistent(persistent_flags(&p));
     r.set_addr(stored_text(p.local, p.remote, p.prefixlen));
     if (p.prefixlen > 0) r.set_prefixlen(p.prefixlen);

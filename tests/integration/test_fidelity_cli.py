@@ -109,9 +109,43 @@ def test_help_per_subcommand():
         check(not os.path.exists(e.sock), "help started or needed no daemon")
 
 
+def test_formatting():
+    with Env() as e:
+        e.start_daemon()
+        # illumos order: ip (v4/v6 mixed), icmp, tcp, udp, sctp
+        out = e.ipadm_ok("show-prop", "-c", "-o", "proto,property")
+        got = [l for l in out.splitlines() if l]
+        eq(got[:7], ["ipv4:forwarding", "ipv4:ttl", "ipv6:forwarding", "ipv6:hoplimit",
+                     "ipv6:hostmodel", "ipv4:hostmodel", "icmp:max_buf"], "show-prop order")
+        eq([l.split(":")[0] for l in got[6:]],
+           ["icmp"] * 3 + ["tcp"] * 10 + ["udp"] * 7 + ["sctp"] * 7, "protocol order")
+        # a long comma list wraps in its column (OFMT_WRAP)
+        for p in (5001, 5002, 5003, 5004):
+            e.ipadm_ok("set-prop", "-t", "-p", "extra_priv_ports+=%d" % p, "tcp")
+        lines = e.ipadm_ok("show-prop", "-p", "extra_priv_ports", "tcp").splitlines()
+        eq(len(lines), 3, "header, row, continuation: %r" % lines)
+        col = lines[0].index("CURRENT")
+        eq(lines[1][col:].split()[0], "5001,5002,", "first line of CURRENT")
+        eq(lines[2][:col].strip(), "", "continuation: the other columns blank")
+        eq(lines[2][col:].split()[0], "5003,5004", "second line of CURRENT")
+        # show-addrprop: Linux-only names keep the columns aligned
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        lines = e.ipadm_ok("show-addrprop", "-o", "property,perm,default",
+                           "veth0/v4").splitlines()
+        col = lines[0].index("PERM")
+        for l in lines[1:]:
+            check(l[col:col + 2] in ("rw", "r-"), "PERM column aligned: %r" % lines)
+        # a disabled address: CURRENT as illumos prints it
+        e.ipadm_ok("disable-addr", "-t", "veth0/v4")
+        eq(e.show_addr_map()["veth0/v4"]["current"], "-----", "disabled CURRENT")
+        e.reboot()
+        eq(e.show_addr_map()["veth0/v4"]["current"], "-----", "disabled after reboot")
+
+
 if __name__ == "__main__":
     main([
         test_show_if_state_class_over,
+        test_formatting,
         test_error_lines_are_illumos,
         test_help_per_subcommand,
     ])

@@ -1,5 +1,7 @@
 // The CLI's texts against illumos ipadm.c (issue 10): per-subcommand help
 // and the error lines that scripts written for illumos match.
+#include <sstream>
+
 #include "cli/cli_fixture.h"
 
 namespace ipadm::cli::test {
@@ -142,6 +144,68 @@ TEST_F(CliTest, ShowAddrpropNameWithoutSlash) {
   EXPECT_EQ(run({"show-addrprop", "net0"}), 1);
   EXPECT_EQ(err, "ipadm: invalid addrobj name provided\n");
   EXPECT_TRUE(fake.calls.empty());
+}
+
+}  // namespace
+}  // namespace ipadm::cli::test
+
+namespace ipadm::cli::test {
+namespace {
+
+// ---- item 9: formatting ----
+
+rpc::PropInfo* prop_row(FakeState& f, const char* obj, const char* name, const char* cur,
+                        const char* possible) {
+  auto* p = f.prop_reply.add_props();
+  p->set_object(obj);
+  p->set_protocol(obj);
+  p->set_name(name);
+  p->set_perm("rw");
+  p->set_current(cur);
+  p->set_default_value("cubic");
+  p->set_possible(possible);
+  return p;
+}
+
+// show-prop wraps comma lists at the column width as ofmt's OFMT_WRAP does:
+// each line takes as many items as fit (a trailing ',' when more follow),
+// the other columns of a continuation line are blank (not "--").
+TEST_F(CliTest, ShowPropWrapsCommaListsAsOfmt) {
+  prop_row(fake, "tcp", "congestion_control", "cubic", "reno,cubic,bbr,htcp,vegas");
+  prop_row(fake, "tcp", "extra_priv_ports", "2049,4045,5000,5001,6000", "1-65535");
+  EXPECT_EQ(run({"show-prop", "tcp"}), 0);
+  EXPECT_EQ(out,
+            "PROTO PROPERTY              PERM CURRENT      PERSISTENT   DEFAULT      POSSIBLE\n"
+            "tcp   congestion_control    rw   cubic        --           cubic        reno,cubic,bbr,\n"
+            "                                                                        htcp,vegas\n"
+            "tcp   extra_priv_ports      rw   2049,4045,   --           cubic        1-65535\n"
+            "                                 5000,5001,                             \n"
+            "                                 6000                                   \n");
+  // parsable and --json never wrap
+  EXPECT_EQ(run({"show-prop", "-c", "-o", "possible", "tcp"}), 0);
+  EXPECT_EQ(out, "reno,cubic,bbr,htcp,vegas\n1-65535\n");
+}
+
+TEST_F(CliTest, ShowIfpropAndAddrpropDoNotWrap) {
+  prop_row(fake, "net0", "mtu", "1500", "68-9000,1,2,3,4,5,6,7");
+  EXPECT_EQ(run({"show-ifprop", "-o", "property,possible", "net0"}), 0);
+  EXPECT_EQ(out, "PROPERTY        POSSIBLE\nmtu             68-9000,1,2,3,4,5,6,7\n");
+}
+
+// The Linux-only address properties are longer than illumos's PROPERTY
+// column (11): the column is as wide as the longest, so the rows align.
+TEST_F(CliTest, ShowAddrpropColumnsAlign) {
+  for (const char* n : {"broadcast", "preferred_lifetime", "valid_lifetime", "zone"})
+    prop_row(fake, "net0/v4", n, "x", "y");
+  EXPECT_EQ(run({"show-addrprop", "-o", "property,perm,current", "net0/v4"}), 0);
+  std::istringstream lines(out);
+  std::string line;
+  size_t perm_col = std::string::npos;
+  while (std::getline(lines, line)) {
+    size_t col = line.find(line.starts_with("PROPERTY") ? "PERM" : "rw");
+    if (perm_col == std::string::npos) perm_col = col;
+    EXPECT_EQ(col, perm_col) << out;
+  }
 }
 
 }  // namespace

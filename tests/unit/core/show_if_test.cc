@@ -97,5 +97,31 @@ TEST_F(ShowIfTest, LoopbackCurrentAsIllumosLo0) {
   EXPECT_EQ(r.state(), "ok");
 }
 
+// illumos prints a disabled address's CURRENT as its flag letters, all
+// clear (flags2str of 0), not as an empty value.
+TEST_F(ShowIfTest, DisabledAddressCurrentIsAllDashes) {
+  store::AddrRecord rec;
+  rec.aobjname = "veth1/v4";
+  rec.ifname = "veth1";
+  rec.family = AF_INET;
+  rec.local = "192.0.2.7";
+  rec.prefixlen = 24;
+  auto rows = addr_rows(kv, map, {rec}, {});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state(), "disabled");
+  EXPECT_EQ(rows[0].current(), "-----");
+  AddrObj o;  // known to the daemon, disabled
+  o.aobjname = "veth2/v4";
+  o.ifname = "veth2";
+  o.family = AF_INET;
+  o.local = *IpAddr::parse("192.0.2.8");
+  o.prefixlen = 24;
+  ASSERT_TRUE(map.put_addr(o).is_ok());
+  rows = addr_rows(kv, map, {}, {"veth2/v4", ""});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].state(), "disabled");
+  EXPECT_EQ(rows[0].current(), "-----");
+}
+
 }  // namespace
 }  // namespace ipadm::core
