@@ -37,6 +37,15 @@ void PropService::proto_undo_(const std::vector<std::pair<std::string, std::stri
 }
 
 // REQUIRES: v normalized (op 0) or a port list (ops 1, 2).
+// congestion_control: what the kernel had before ipadm first set it; until
+// then, what it has now. Others: the table's default.
+std::string PropService::proto_default_(const ProtoProp& p) {
+  if (p.type != PType::kCongestion) return default_value(kernel_, p);
+  if (base_cc_) return *base_cc_;
+  auto cur = read_field(kernel_, p.fields[0]);
+  return cur ? *cur : default_value(kernel_, p);
+}
+
 // The ports of a port-list property now in the kernel.
 static Result<PortSet> kernel_ports(netlink::Kernel& k, const ProtoProp& p) {
   auto cur = read_sysctl(k, p.fields[0].path);
@@ -93,6 +102,8 @@ Status PropService::proto_write_(const ProtoProp& p, const std::string& v, int o
       writes.emplace_back(f.path, text);
     }
   }
+  if (p.type == PType::kCongestion && !base_cc_)
+    if (auto cur = read_field(kernel_, p.fields[0])) base_cc_ = *cur;
   for (auto& [path, text] : writes) {
     auto old = read_sysctl(kernel_, path);
     Status s = old.status();
@@ -140,7 +151,7 @@ Status PropService::set_proto_(const rpc::SetPropReq& req) {
   const int op = req.op();
   if (op != 0 && (req.reset() || p.type != PType::kPortList))
     return Status(Errc::InvalidArg, std::string(p.name) + " is not multi-valued");
-  std::string value = req.reset() ? default_value(kernel_, p) : req.value();
+  std::string value = req.reset() ? proto_default_(p) : req.value();
   if (!req.reset() && value.empty()) return Status(Errc::InvalidArg, "empty value");
   if (op == 0) {
     auto nv = normalize(kernel_, p, ref->proto, value);
@@ -198,7 +209,7 @@ void PropService::proto_row_(const ProtoProp& p, uint32_t proto,
   if (cur) row->set_current(*cur);
   else row->set_error(static_cast<uint32_t>(cur.status().code()));
   row->set_persistent(persisted_of(p, recs));
-  row->set_default_value(default_value(kernel_, p));
+  row->set_default_value(proto_default_(p));
   row->set_possible(possible_values(kernel_, p, proto));
 }
 

@@ -203,8 +203,34 @@ TEST_F(PropsProtoTest, CongestionControl) {
   EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "reno");
   ASSERT_TRUE(resetp("tcp", "congestion_control").is_ok());
   EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "cubic");
+  // DEFAULT stays what the kernel had before ipadm first changed it
   kernel_.set_sysctl("net/ipv4/tcp_available_congestion_control", "reno bbr");
-  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "reno");
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "cubic");
+}
+
+// A namespace (or host) whose kernel default is another algorithm: DEFAULT
+// and reset-prop give that one, not a constant (issue 10 item 10).
+TEST_F(PropsProtoTest, CongestionControlDefaultIsWhatTheKernelHad) {
+  kernel_.set_sysctl("net/ipv4/tcp_available_congestion_control", "reno cubic bbr");
+  kernel_.set_sysctl("net/ipv4/tcp_congestion_control", "bbr");
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "bbr");
+  ASSERT_TRUE(setp("tcp", "congestion_control", "reno").is_ok());
+  ASSERT_TRUE(setp("tcp", "congestion_control", "cubic", 0, true).is_ok());
+  auto r = row("proto", "tcp", "tcp", "congestion_control");
+  EXPECT_EQ(r.current(), "cubic");
+  EXPECT_EQ(r.default_value(), "bbr");
+  ASSERT_TRUE(resetp("tcp", "congestion_control").is_ok());
+  EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "bbr");
+  EXPECT_EQ(proto_line("tcp", "congestion_control"), std::nullopt);
+  // the original survives a daemon restart (the values of the volatile map)
+  props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  ASSERT_TRUE(setp("tcp", "congestion_control", "reno").is_ok());
+  PropService other(kernel_, *store_, map_);
+  other.load_values(props_->values());
+  kernel_.set_sysctl("net/ipv4/tcp_congestion_control", "reno");
+  props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  props_->load_values(other.values());
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "bbr");
 }
 
 TEST_F(PropsProtoTest, AnonPortRangeIsSharedAndOrdered) {
