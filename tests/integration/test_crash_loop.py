@@ -301,7 +301,8 @@ def check_invariants(model, obs, inflight):
             if "veth2" in st["ifs"]:
                 v.append("veth2 deleted but in the store")
         else:
-            if row is None or row["state"] != "ok":
+            # "down": plumbed with no address up, as illumos says
+            if row is None or row["state"] not in ("ok", "down"):
                 v.append("veth2 (%s) acknowledged, show-if: %r" % (model.iface, row))
             if ("veth2" in st["ifs"]) != (model.iface == "persist"):
                 v.append("veth2 (%s): in store = %s" % (model.iface, "veth2" in st["ifs"]))
@@ -329,7 +330,8 @@ def classify(op, obs):
         if row is None and not in_s:
             return "complete"
         if row is not None and in_s == was_p:
-            return "not applied" if row["state"] == "ok" else "partly (%s)" % row["state"]
+            return ("not applied" if row["state"] in ("ok", "down")
+                    else "partly (%s)" % row["state"])
         return "VIOLATION: veth2 row %r, in store %s (was %s)" % (row, in_s, op.prev)
 
     o = op.obj
