@@ -128,8 +128,9 @@ int cmd_delete_addr(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kOpts);
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
-  return ctx.report(ctx.backend().delete_addr(args->operands[0], args->has('r')),
-                    "could not delete address");
+  constexpr std::string_view kCtx = "could not delete address";
+  if (Status s = Ctx::addrobj_lookup_check(args->operands[0]); !s) return ctx.report(s, kCtx);
+  return ctx.report(ctx.backend().delete_addr(args->operands[0], args->has('r')), kCtx);
 }
 
 int cmd_show_addr(Ctx& ctx, int argc, char** argv) {
@@ -181,6 +182,8 @@ int cmd_addr_op(Ctx& ctx, int argc, char** argv) {
   if (args->operands.size() != 1) return ctx.usage_error();
   if (op->requires_temp && !args->has('t'))
     return ctx.fail("persistent operation not supported for " + std::string(op->name));
+  if (Status s = Ctx::addrobj_lookup_check(args->operands[0]); !s)
+    return ctx.report(s, op->context, op->sep);
   rpc::AddrObjReq req;
   req.set_aobjname(args->operands[0]);
   req.set_temporary(args->has('t'));

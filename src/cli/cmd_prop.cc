@@ -82,11 +82,14 @@ int set_or_reset(Ctx& ctx, int argc, char** argv, bool reset) {
     if (!proto) return ctx.fail(proto.error);
     req.set_protocol(*proto);
   }
+  const std::string context = std::string(ctx.cmd.name) + ": " + req.name();
+  if (kind == Kind::Addr)
+    if (Status s = Ctx::addrobj_lookup_check(object); !s) return ctx.report(s, context);
   req.set_object_kind(kind_name(kind));
   req.set_object(object);
   req.set_temporary(args->has('t'));
   req.set_reset(reset);
-  return ctx.report(ctx.backend().set_prop(req), std::string(ctx.cmd.name) + ": " + req.name());
+  return ctx.report(ctx.backend().set_prop(req), context);
 }
 
 // Shared body of show-prop, show-ifprop and show-addrprop.

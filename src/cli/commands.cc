@@ -140,6 +140,12 @@ void Ctx::detail(const Status& s) {
   if (!s.detail().empty()) err << "ipadm: detail: " << s.detail() << '\n';
 }
 
+Status Ctx::addrobj_lookup_check(const std::string& aobjname) {
+  if (aobjname.find('/') != std::string::npos) return Status::ok();
+  return Status(Errc::NotFound, "an address object is named <interface>/<name>, not '" +
+                                    aobjname + "'");
+}
+
 int Ctx::report(const Status& s, std::string_view context, std::string_view sep) {
   if (s.is_ok()) return 0;
   std::string msg(Status(s.code()).to_string());

@@ -65,6 +65,9 @@ class Ctx {
   // script matching illumos's line still matches.
   int report(const Status& s, std::string_view context, std::string_view sep = ": ");
   void detail(const Status& s);            // "ipadm: detail: <detail>" if any
+  // An address object operand without '/': illumos asks ipmgmtd, which
+  // knows no such object, so NotFound (with a detail); OK otherwise.
+  static Status addrobj_lookup_check(const std::string& aobjname);
 
  private:
   const BackendFactory& factory_;

@@ -210,3 +210,25 @@ TEST_F(CliTest, ShowAddrpropColumnsAlign) {
 
 }  // namespace
 }  // namespace ipadm::cli::test
+
+namespace ipadm::cli::test {
+namespace {
+
+// illumos looks a name without '/' up in ipmgmtd, which knows no such
+// object: "Object not found" (libipadm i_ipadm_get_addrobj).
+TEST_F(CliTest, AddrobjWithoutSlashIsNotFound) {
+  EXPECT_EQ(run({"delete-addr", "net0"}), 1);
+  EXPECT_TRUE(err.starts_with("ipadm: could not delete address: Object not found\n")) << err;
+  EXPECT_EQ(run({"up-addr", "net0"}), 1);
+  EXPECT_TRUE(err.starts_with("ipadm: Could not mark the address up: Object not found\n"));
+  EXPECT_EQ(run({"refresh-addr", "net0"}), 1);
+  EXPECT_TRUE(err.starts_with("ipadm: could not refresh address Object not found\n"));
+  EXPECT_EQ(run({"set-addrprop", "-p", "deprecated=on", "net0"}), 1);
+  EXPECT_TRUE(err.starts_with("ipadm: set-addrprop: deprecated: Object not found\n")) << err;
+  EXPECT_EQ(run({"reset-addrprop", "-p", "deprecated", "net0"}), 1);
+  EXPECT_TRUE(err.starts_with("ipadm: reset-addrprop: deprecated: Object not found\n"));
+  EXPECT_TRUE(fake.calls.empty());
+}
+
+}  // namespace
+}  // namespace ipadm::cli::test
