@@ -36,19 +36,20 @@ struct AddrOp {
   rpc::Request::BodyCase op;
   OptDef opt;            // -t (temporary) or -i (inform)
   bool requires_temp;    // "persistent operation not supported"
-  std::string_view context;
+  std::string_view context;  // illumos's words, case included
+  std::string_view sep;      // between context and message
 };
 constexpr AddrOp kAddrOps[] = {
     {"up-addr", rpc::Request::kUpAddr, {'t', "temporary", false}, false,
-     "Could not mark the address up"},
+     "Could not mark the address up", ": "},
     {"down-addr", rpc::Request::kDownAddr, {'t', "temporary", false}, false,
-     "Could not mark the address down"},
+     "Could not mark the address down", ": "},
     {"enable-addr", rpc::Request::kEnableAddr, {'t', "temporary", false}, true,
-     "Could not enable address"},
+     "could not enable address", ": "},
     {"disable-addr", rpc::Request::kDisableAddr, {'t', "temporary", false}, true,
-     "Could not disable address"},
+     "could not disable address", ": "},
     {"refresh-addr", rpc::Request::kRefreshAddr, {'i', "inform", false}, false,
-     "Could not refresh address"},
+     "could not refresh address", " "},  // illumos prints no colon here
 };
 
 constexpr std::string_view kCreateCtx = "Could not create address";
@@ -79,16 +80,23 @@ int check_dynamic_opts(Ctx& ctx, const ParsedArgs& args) {
 int cmd_create_addr(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kCreateOpts);
   if (!args) return 1;
-  if (args->operands.size() != 1 || !args->has('T')) return ctx.usage_error();
+  // The checks and words of illumos do_create_addr(), in its order.
+  if (args->operands.size() != 1 || !args->has('T')) return ctx.fail_usage("Invalid arguments");
+  const std::string& aobjname = args->operands[0];
+  if (size_t slash = aobjname.find('/'); slash == std::string::npos || slash + 1 == aobjname.size())
+    return ctx.fail_usage("invalid address object name: " + aobjname);
   std::string type = args->value('T');
   const TypeRule* rule = nullptr;
   for (const TypeRule& r : kTypeRules)
     if (r.type == type) rule = &r;
+  if (rule) {
+    for (char c : rule->forbidden)
+      if (args->has(c)) return ctx.fail_usage("Invalid arguments for type " + type);
+    if (type == "static" && !args->has('a'))
+      return ctx.fail_usage("Invalid arguments for type " + type);
+  }
   if (!rule) return ctx.fail("Invalid address type " + type);
-  for (char c : rule->forbidden)
-    if (args->has(c)) return ctx.fail("Invalid arguments for type " + type);
 
-  const std::string& aobjname = args->operands[0];
   auto aobj = parse_aobjname(aobjname);
   if (!aobj) return ctx.report(aobj.status(), kCreateCtx);
 
@@ -97,11 +105,10 @@ int cmd_create_addr(Ctx& ctx, int argc, char** argv) {
   req.set_temporary(args->has('t'));
   req.set_type(type);
   if (type == "static") {
-    if (!args->has('a')) return ctx.fail_usage("-a must be specified for type static");
     std::string all;
     for (const std::string& v : args->values('a')) all += (all.empty() ? "" : ",") + v;
     auto addr = parse_addr_arg(all);
-    if (!addr) return ctx.fail(addr.error);
+    if (!addr) return ctx.fail_usage(addr.error);
     req.set_down(args->has('d'));
     req.set_local(addr->local);
     req.set_remote(addr->remote);
@@ -121,8 +128,9 @@ int cmd_delete_addr(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kOpts);
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
-  return ctx.report(ctx.backend().delete_addr(args->operands[0], args->has('r')),
-                    "Could not delete address");
+  constexpr std::string_view kCtx = "could not delete address";
+  if (Status s = Ctx::addrobj_lookup_check(args->operands[0]); !s) return ctx.report(s, kCtx);
+  return ctx.report(ctx.backend().delete_addr(args->operands[0], args->has('r')), kCtx);
 }
 
 int cmd_show_addr(Ctx& ctx, int argc, char** argv) {
@@ -174,11 +182,13 @@ int cmd_addr_op(Ctx& ctx, int argc, char** argv) {
   if (args->operands.size() != 1) return ctx.usage_error();
   if (op->requires_temp && !args->has('t'))
     return ctx.fail("persistent operation not supported for " + std::string(op->name));
+  if (Status s = Ctx::addrobj_lookup_check(args->operands[0]); !s)
+    return ctx.report(s, op->context, op->sep);
   rpc::AddrObjReq req;
   req.set_aobjname(args->operands[0]);
   req.set_temporary(args->has('t'));
   req.set_inform(args->has('i'));
-  return ctx.report(ctx.backend().addr_op(op->op, req), op->context);
+  return ctx.report(ctx.backend().addr_op(op->op, req), op->context, op->sep);
 }
 
 }  // namespace ipadm::cli

@@ -7,9 +7,12 @@ namespace ipadm::cli {
 namespace {
 constexpr OptDef kTempOpt[] = {{'t', "temporary", false}};
 
-// show-if columns (spec 2.4). JSON keys: the columns plus ifindex, mtu.
-constexpr FieldDef kIfFields[] = {
-    {"ifname", 11}, {"state", 9}, {"current", 13}, {"persistent", 11}};
+// show-if columns (spec 2.4) in illumos order, CLASS and OVER as illumos
+// 2021+ has them (-o all shows them; the default stays the classic four).
+// JSON keys: the columns plus ifindex, mtu.
+constexpr FieldDef kIfFields[] = {{"ifname", 11},  {"class", 10},      {"state", 9},
+                                  {"current", 13}, {"persistent", 11}, {"over", 30}};
+constexpr std::string_view kIfDefault = "ifname,state,current,persistent";
 constexpr OptDef kShowIfOpts[] = {{'p', "parsable", false}, {'o', "output", true}};
 
 // enable-if / disable-if: only the temporary form exists.
@@ -21,8 +24,9 @@ int toggle_if(Ctx& ctx, int argc, char** argv, bool enable) {
   if (!args->has('t')) return ctx.fail("persistent operation not supported for " + sub);
   const std::string& ifname = args->operands[0];
   Status s = enable ? ctx.backend().enable_if(ifname) : ctx.backend().disable_if(ifname);
-  return ctx.report(s, std::string("Could not ") + (enable ? "enable" : "disable") +
-                           " interface " + ifname);
+  // illumos: "Could not enable IF : ..." but "Could not disable IF: ...".
+  return ctx.report(s, std::string("Could not ") + (enable ? "enable " : "disable ") + ifname,
+                    enable ? " : " : ": ");
 }
 }  // namespace
 
@@ -30,8 +34,9 @@ int cmd_create_if(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kTempOpt);
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
-  return ctx.report(ctx.backend().create_if(args->operands[0], args->has('t')),
-                    "Could not create interface");
+  const std::string& ifname = args->operands[0];
+  return ctx.report(ctx.backend().create_if(ifname, args->has('t')), "Could not create " + ifname,
+                    " : ");
 }
 
 int cmd_delete_if(Ctx& ctx, int argc, char** argv) {
@@ -39,7 +44,7 @@ int cmd_delete_if(Ctx& ctx, int argc, char** argv) {
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
   const std::string& ifname = args->operands[0];
-  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete interface " + ifname);
+  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete " + ifname);
 }
 
 int cmd_enable_if(Ctx& ctx, int argc, char** argv) { return toggle_if(ctx, argc, argv, true); }
@@ -49,7 +54,7 @@ int cmd_show_if(Ctx& ctx, int argc, char** argv) {
   auto args = ctx.parse(argc, argv, kShowIfOpts, true);
   if (!args) return 1;
   if (args->operands.size() > 1) return ctx.usage_error();
-  auto spec = ctx.output_spec(*args, 'p', kIfFields, "all");
+  auto spec = ctx.output_spec(*args, 'p', kIfFields, kIfDefault);
   if (!spec) return 1;
   std::string ifname = args->operands.empty() ? "" : args->operands[0];
   auto reply = ctx.backend().show_if(ifname);
@@ -58,9 +63,11 @@ int cmd_show_if(Ctx& ctx, int argc, char** argv) {
   for (const rpc::IfInfo& i : reply->ifs()) {
     Row r;
     r["ifname"] = i.ifname();
+    r["class"] = i.ifclass();
     r["state"] = i.state();
     r["current"] = i.current();
     r["persistent"] = i.persistent();
+    r["over"] = i.over();
     r["ifindex"] = i.ifindex();
     r["mtu"] = i.mtu();
     rows.push_back(std::move(r));

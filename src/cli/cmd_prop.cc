@@ -31,7 +31,9 @@ constexpr FieldDef kProtoFields[] = {{"proto", 6},       {"property", 22}, {"per
 constexpr FieldDef kIfFields[] = {{"ifname", 12},     {"property", 16},   {"proto", 6},
                                   {"perm", 5},        {"current", 11},    {"persistent", 11},
                                   {"default", 11},    {"possible", 16}};
-constexpr FieldDef kAddrFields[] = {{"addrobj", 18},    {"property", 11},   {"perm", 5},
+// PROPERTY is 11 wide in illumos; 19 fits the Linux-only names
+// (preferred_lifetime), so the columns stay aligned.
+constexpr FieldDef kAddrFields[] = {{"addrobj", 18},    {"property", 19},   {"perm", 5},
                                     {"current", 16},    {"persistent", 16}, {"default", 16},
                                     {"possible", 15}};
 
@@ -56,11 +58,11 @@ int set_or_reset(Ctx& ctx, int argc, char** argv, bool reset) {
     std::string arg = args->value('p');
     if (reset) {
       auto name = parse_prop_reset(arg);
-      if (!name) return ctx.fail_usage(name.error);
+      if (!name) return ctx.fail_use(name.error);
       req.set_name(*name);
     } else {
       auto pv = parse_prop_set(arg, kind == Kind::Proto);
-      if (!pv) return pv.error.ends_with('.') ? ctx.fail_usage(pv.error) : ctx.fail(pv.error);
+      if (!pv) return ctx.fail_use(pv.error);
       req.set_name(pv->name);
       req.set_value(pv->value);
       req.set_op(pv->op);
@@ -80,11 +82,14 @@ int set_or_reset(Ctx& ctx, int argc, char** argv, bool reset) {
     if (!proto) return ctx.fail(proto.error);
     req.set_protocol(*proto);
   }
+  const std::string context = std::string(ctx.cmd.name) + ": " + req.name();
+  if (kind == Kind::Addr)
+    if (Status s = Ctx::addrobj_lookup_check(object); !s) return ctx.report(s, context);
   req.set_object_kind(kind_name(kind));
   req.set_object(object);
   req.set_temporary(args->has('t'));
   req.set_reset(reset);
-  return ctx.report(ctx.backend().set_prop(req), std::string(ctx.cmd.name) + ": " + req.name());
+  return ctx.report(ctx.backend().set_prop(req), context);
 }
 
 // Shared body of show-prop, show-ifprop and show-addrprop.
@@ -99,6 +104,7 @@ int show(Ctx& ctx, int argc, char** argv, Kind kind) {
                                                           : std::span<const FieldDef>(kProtoFields);
   auto spec = ctx.output_spec(*args, 'c', fields, "all");
   if (!spec) return 1;
+  spec->wrap = kind == Kind::Proto;  // illumos do_show_prop: OFMT_WRAP
 
   rpc::ShowPropReq req;
   req.set_object_kind(kind_name(kind));
@@ -119,14 +125,20 @@ int show(Ctx& ctx, int argc, char** argv, Kind kind) {
     if (!proto) return ctx.fail(proto.error);
     req.set_protocol(*proto);
   } else if (kind == Kind::Addr && !object.empty() && object.find('/') == std::string::npos) {
-    return ctx.fail("Invalid address object name provided");
+    return ctx.fail("invalid addrobj name provided");
   }
   req.set_object(object);
 
   auto reply = ctx.backend().show_prop(req);
   if (!reply) {
-    if (kind == Kind::Addr && !object.empty() && reply.status().code() == Errc::NotFound)
+    const Errc code = reply.status().code();
+    if (kind == Kind::Addr && !object.empty() && code == Errc::NotFound)
       return ctx.fail("addrobj not found: " + object);
+    if (kind == Kind::If && !object.empty() && (code == Errc::NotFound || code == Errc::Enxio)) {
+      ctx.fail("no such object '" + object + "': " + Status(Errc::Enxio).to_string());
+      ctx.detail(reply.status());
+      return 1;
+    }
     return ctx.report(reply.status(), ctx.cmd.name);
   }
   int rc = 0;

@@ -52,7 +52,7 @@ constexpr Command kCommands[] = {
     {"restore", "restore", cmd_restore},
     {"export", "export [-f illumos|json]", cmd_export},
     {"import", "import [-e] [<file> | -]", cmd_import},
-    {"help", "help", cmd_help},
+    {"help", "help [<subcommand>]", cmd_help},
 };
 
 }  // namespace
@@ -63,6 +63,10 @@ const Command* find_command(std::string_view name) {
   for (const Command& c : kCommands)
     if (c.name == name) return &c;
   return nullptr;
+}
+
+std::string command_usage(const Command& c) {
+  return "usage:  ipadm <subcommand> <args> ...\n\t" + std::string(c.usage) + "\n";
 }
 
 std::string full_usage() {
@@ -127,18 +131,46 @@ int Ctx::fail_usage(std::string_view msg) {
   return 1;
 }
 
-int Ctx::report(const Status& s, std::string_view context) {
-  if (s.is_ok()) return 0;
-  if (s.code() == Errc::AllAddrsNotEnabled || s.code() == Errc::DhcpIpcTimeout) {
-    warn(s.to_string());
-    return 0;
-  }
-  if (context.empty()) return fail(s.to_string());
-  return fail(std::string(context) + ": " + s.to_string());
+int Ctx::fail_use(std::string_view msg) {
+  err << "ipadm: " << msg << "\n\t" << cmd.usage << '\n';
+  return 1;
 }
 
-int cmd_help(Ctx& ctx, int, char**) {
-  ctx.out << full_usage();
+void Ctx::detail(const Status& s) {
+  if (!s.detail().empty()) err << "ipadm: detail: " << s.detail() << '\n';
+}
+
+Status Ctx::addrobj_lookup_check(const std::string& aobjname) {
+  if (aobjname.find('/') != std::string::npos) return Status::ok();
+  return Status(Errc::NotFound, "an address object is named <interface>/<name>, not '" +
+                                    aobjname + "'");
+}
+
+int Ctx::report(const Status& s, std::string_view context, std::string_view sep) {
+  if (s.is_ok()) return 0;
+  std::string msg(Status(s.code()).to_string());
+  if (s.code() == Errc::AllAddrsNotEnabled || s.code() == Errc::DhcpIpcTimeout) {
+    warn(msg);
+    detail(s);
+    return 0;
+  }
+  fail(context.empty() ? msg : std::string(context) + std::string(sep) + msg);
+  detail(s);
+  return 1;
+}
+
+// `ipadm help [SUBCOMMAND]`: the whole usage, or that subcommand's.
+int cmd_help(Ctx& ctx, int argc, char** argv) {
+  if (argc < 2) {
+    ctx.out << full_usage();
+    return 0;
+  }
+  const Command* c = find_command(argv[1]);
+  if (!c) {
+    ctx.err << "ipadm: unknown subcommand '" << argv[1] << "'\n" << full_usage();
+    return 1;
+  }
+  ctx.out << command_usage(*c);
   return 0;
 }
 
@@ -189,6 +221,12 @@ int run_cli(int argc, char** argv, std::istream& in, std::ostream& out, std::ost
     err << "ipadm: unknown subcommand '" << sub[0] << "'\n" << full_usage();
     return 1;
   }
+  // `ipadm SUBCOMMAND ... --help`: its usage, before any option parsing.
+  for (size_t k = 1; k < sub.size() && std::string_view(sub[k]) != "--"; k++)
+    if (std::string_view(sub[k]) == "--help") {
+      out << command_usage(*cmd);
+      return 0;
+    }
   sub.push_back(nullptr);
   Ctx ctx(in, out, err, Paths::from_env(root), factory, *cmd);
   return cmd->handler(ctx, static_cast<int>(sub.size() - 1), sub.data());

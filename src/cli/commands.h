@@ -57,9 +57,17 @@ class Ctx {
   void warn(std::string_view msg);         // "ipadm: warning: msg"
   int usage_error();                       // "ipadm: usage: <usage>", returns 1
   int fail_usage(std::string_view msg);    // "ipadm: msg\nusage: <usage>", returns 1
+  int fail_use(std::string_view msg);      // "ipadm: msg\n\t<usage>" (illumos -p errors), 1
   // 0 on success; a soft error (AllAddrsNotEnabled, DhcpIpcTimeout) prints
-  // a warning and returns 0; anything else prints "ipadm: context: <status>".
-  int report(const Status& s, std::string_view context);
+  // a warning and returns 0; anything else prints illumos's line
+  // "ipadm: <context><sep><message>" and returns 1. A detail the status
+  // carries follows on a line of its own ("ipadm: detail: ..."), so a
+  // script matching illumos's line still matches.
+  int report(const Status& s, std::string_view context, std::string_view sep = ": ");
+  void detail(const Status& s);            // "ipadm: detail: <detail>" if any
+  // An address object operand without '/': illumos asks ipmgmtd, which
+  // knows no such object, so NotFound (with a detail); OK otherwise.
+  static Status addrobj_lookup_check(const std::string& aobjname);
 
  private:
   const BackendFactory& factory_;
@@ -78,6 +86,8 @@ std::span<const Command> commands();
 const Command* find_command(std::string_view name);
 // "usage:  ipadm <subcommand> <args> ...\n" then "\t<usage>\n" per command.
 std::string full_usage();
+// The same header and one command's usage (`ipadm help SUB`, `SUB --help`).
+std::string command_usage(const Command& c);
 
 // The whole CLI: argv[0] is the program name. Reads from in only for
 // `import -`. Never calls exit().

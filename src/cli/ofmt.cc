@@ -16,6 +16,29 @@ std::string upper(std::string_view s) {
   for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return r;
 }
+// One line's worth of a comma list for a column of width, from item *next
+// on (libofmt ofmt_fit_width): items are added while the text so far plus
+// the next item fits; the last line has no trailing ','.
+std::string fit_width(const std::vector<std::string>& items, size_t* next, size_t width) {
+  std::string v;
+  size_t i = *next;
+  for (; i < items.size(); i++) {
+    v += items[i];
+    v += ',';
+    size_t nextlen = 0;
+    if (i + 1 == items.size())
+      v.pop_back();
+    else
+      nextlen = items[i + 1].size();
+    if (v.size() + nextlen > width) {
+      i++;
+      break;
+    }
+  }
+  *next = i;
+  return v;
+}
+
 }  // namespace
 
 Parsed<OutputSpec> make_output_spec(std::span<const FieldDef> fields, const std::string* ofields,
@@ -56,7 +79,8 @@ std::string row_text(const Row& row, std::string_view name) {
   return it->dump();
 }
 
-std::string OutputSpec::format_line(const std::vector<std::string>& values) const {
+std::string OutputSpec::format_line(const std::vector<std::string>& values,
+                                    bool blank_empty) const {
   std::string line;
   const size_t n = selected.size();
   if (mode == OutMode::Parsable) {
@@ -73,7 +97,7 @@ std::string OutputSpec::format_line(const std::vector<std::string>& values) cons
   // Human mode, libofmt's overflow rule.
   long overflow = 0;
   for (size_t i = 0; i < n; i++) {
-    std::string_view v = values[i].empty() ? std::string_view("--") : values[i];
+    std::string_view v = values[i].empty() && !blank_empty ? std::string_view("--") : values[i];
     if (i + 1 == n) {
       line += v;
       break;
@@ -126,7 +150,22 @@ void OutputSpec::print(std::ostream& out, const std::vector<Row>& rows) const {
   for (const Row& r : rows) {
     std::vector<std::string> values;
     for (size_t i : selected) values.push_back(row_text(r, fields[i].name));
-    out << format_line(values) << '\n';
+    if (!wrap || mode != OutMode::Human) {
+      out << format_line(values) << '\n';
+      continue;
+    }
+    std::vector<std::vector<std::string>> items;
+    for (const std::string& v : values) items.push_back(split_list(v));
+    std::vector<size_t> next(values.size(), 0);
+    for (bool first = true;; first = false) {
+      bool more = false;
+      for (size_t k = 0; k < values.size(); k++) {
+        values[k] = fit_width(items[k], &next[k], fields[selected[k]].width);
+        more |= next[k] < items[k].size();
+      }
+      out << format_line(values, !first) << '\n';
+      if (!more) break;
+    }
   }
 }
 

@@ -9,6 +9,10 @@
 //             the rest of the line right and later columns absorb the excess
 //             where they have room (libofmt overflow rule); the last column
 //             is not padded.
+//   wrap:     (human mode, show-prop: ofmt's OFMT_WRAP) a comma list wider
+//             than its column is split at commas over several lines, each
+//             taking the items that fit (a trailing ',' when more follow);
+//             the other columns of a continuation line print blank.
 //   parsable: no header; values joined by ':' with ':' and '\' escaped by a
 //             backslash when more than one field is printed; empty stays empty.
 //   json:     one array of objects; with -o only the selected fields,
@@ -18,7 +22,7 @@
 // --json keys, per subcommand (stable: scripts rely on them; also in
 // ipadm(8)). Columns first, then the JSON-only extras after '|'. Values are
 // strings ("" when unset) except those marked (num).
-//   show-if        ifname state current persistent | ifindex(num) mtu(num)
+//   show-if        ifname class state current persistent over | ifindex(num) mtu(num)
 //   show-addr      addrobj type state current persistent addr
 //                  | ifname family(num: 4|6) prefixlen(num) local remote
 //   show-prop      proto property perm current persistent default possible
@@ -52,11 +56,14 @@ struct OutputSpec {
   std::vector<size_t> selected;  // indexes into fields, in print order
   OutMode mode = OutMode::Human;
   bool explicit_fields = false;  // -o was given
+  bool wrap = false;             // human mode: OFMT_WRAP (see above)
   std::string warning;           // non-fatal -o problem, for "ipadm: warning: "
 
   void print(std::ostream& out, const std::vector<Row>& rows) const;
-  // One formatted line (no newline) for values in selected order.
-  std::string format_line(const std::vector<std::string>& values) const;
+  // One formatted line (no newline) for values in selected order; an empty
+  // value prints as "--" unless blank_empty (wrap continuation lines).
+  std::string format_line(const std::vector<std::string>& values,
+                          bool blank_empty = false) const;
   std::string header_line() const;
 };
 

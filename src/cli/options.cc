@@ -130,9 +130,10 @@ Parsed<AddrArg> parse_addr_arg(std::string_view arg) {
 Parsed<PropArg> parse_prop_set(std::string_view arg, bool allow_op) {
   size_t eq = arg.find('=');
   if (eq == std::string_view::npos || eq + 1 == arg.size())
-    return Parsed<PropArg>::fail("value is required to set the property.");
+    return Parsed<PropArg>::fail("please specify the value to be set.");
   if (arg.find('=', eq + 1) != std::string_view::npos)
-    return Parsed<PropArg>::fail("cannot specify more than one prop=val at a time");
+    return Parsed<PropArg>::fail("cannot specify more than one prop=val at a time.");
+  if (allow_op && eq == 0) return Parsed<PropArg>::fail("Invalid prop=val specified");
   PropArg p;
   p.name = std::string(arg.substr(0, eq));
   p.value = std::string(arg.substr(eq + 1));

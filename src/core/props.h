@@ -112,6 +112,8 @@ class PropService {
   // them to the map's mirror; set() and the forget_* calls do it themselves.
   void load_values(const std::map<std::string, std::string>& values);
   Status sync_values();
+  // The rows sync_values() writes to the mirror (what load_values reads).
+  std::map<std::string, std::string> values() const { return encode_values_(); }
 
   // For show-addr's flag letters.
   AddrPropFlags addr_prop_flags(const std::string& aobjname);
@@ -146,6 +148,7 @@ class PropService {
 
   // ---- protocol properties (props_proto.cc) ----
   Status set_proto_(const rpc::SetPropReq& req);
+  Status check_one_port_(const props::ProtoProp& p, const std::string& v, int op);
   Status show_proto_(const rpc::ShowPropReq& req, rpc::ShowPropReply* reply);
   void proto_row_(const props::ProtoProp& p, uint32_t proto,
                   const std::vector<store::PropRecord>& recs, rpc::PropInfo* row);
@@ -224,8 +227,16 @@ class PropService {
   };
   std::optional<Prefetched> prefetched_;
   int prefetch_depth_ = 0;
-  // The IPv4 (link) MTU of an interface before ipadm first changed it.
+  // What the kernel had before ipadm first changed it, the DEFAULT of
+  // values Linux does not fix: the IPv4 (link) MTU of an interface, and
+  // tcp_congestion_control (a namespace inherits the host's). Mirrored with
+  // the temporary values, so a daemon restart keeps them; a reboot starts
+  // from what the kernel then has.
   std::map<std::string, uint32_t> base_mtu_;
+  std::optional<std::string> base_cc_;
+  // The DEFAULT of p (props_proto_value.cc default_value, or base_cc_).
+  std::string proto_default_(const props::ProtoProp& p);
+  void follow_mtu6_(const std::string& ifname, store::Batch* batch);
 };
 
 }  // namespace ipadm::core

@@ -235,6 +235,18 @@ Status PropService::if_apply_(const IfProp& p, IfCtx& c, const std::string& valu
   return Status::ok();
 }
 
+// Linux has reset the IPv6 MTU to the new link MTU: a persisted IPv6 mtu
+// takes the kernel's value, so the store says what the kernel does.
+void PropService::follow_mtu6_(const std::string& ifname, store::Batch* batch) {
+  auto recs = store_.if_props(ifname);
+  if (!recs) return;
+  const store::PropRecord* r = find_rec(*recs, kIpv6, "mtu");
+  if (!r) return;
+  auto v6 = kernel_.sysctl_get("net/ipv6/conf/" + ifname + "/mtu");
+  if (!v6 || trim(*v6) == r->value) return;
+  batch->add(store::PutProp{store::PropRecord{"ipv6", ifname, "", "mtu", std::string(trim(*v6))}});
+}
+
 void PropService::undo_remetric_(const std::vector<Remetric>& moved) {
   for (auto it = moved.rbegin(); it != moved.rend(); ++it)
     addr_rewrite_(it->obj, it->after, it->before, false).ignore();
@@ -279,6 +291,7 @@ Status PropService::set_if_(const rpc::SetPropReq& req) {
   auto saved = if_values_;
   std::vector<Remetric> moved;
   IPADM_TRY(if_apply_(*p, *c, value, req.reset(), &moved));
+  if (!req.temporary() && p->put == put_mtu4) follow_mtu6_(ifname, &batch);
   if (!batch.empty()) {
     if (Status s = store_.apply(batch); !s) {
       if (p->put) p->put(*c, old).ignore();

@@ -68,7 +68,8 @@ class PortSet {
   void add(const PortSet& o);
   void remove(const PortSet& o);
   bool empty() const { return ranges_.empty(); }
-  std::string to_string() const;  // "8080,9000-9100"
+  std::string to_string() const;  // "8080,9000-9100": Linux's form, for the sysctl
+  std::string to_list() const;    // "8080,9000,9001,...": illumos's, shown and persisted
  private:
   void insert_(uint32_t lo, uint32_t hi);
   std::vector<std::pair<uint32_t, uint32_t>> ranges_;
@@ -120,6 +121,15 @@ struct ProtoProp {
 };
 
 std::span<const ProtoProp> proto_table();
+
+// One listed row of show-prop without names: illumos's order, which walks
+// its tables ip (ipv4 and ipv6 mixed), icmp, tcp, udp, sctp, each in table
+// order (libipadm ipadm_walk_proptbl).
+struct ShowOrder {
+  uint32_t proto;  // one protocol bit
+  const char* name;
+};
+std::span<const ShowOrder> show_order();
 
 // A name as the user gave it, resolved to a row and one protocol bit.
 struct ProtoRef {

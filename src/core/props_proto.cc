@@ -37,15 +37,29 @@ void PropService::proto_undo_(const std::vector<std::pair<std::string, std::stri
 }
 
 // REQUIRES: v normalized (op 0) or a port list (ops 1, 2).
+// congestion_control: what the kernel had before ipadm first set it; until
+// then, what it has now. Others: the table's default.
+std::string PropService::proto_default_(const ProtoProp& p) {
+  if (p.type != PType::kCongestion) return default_value(kernel_, p);
+  if (base_cc_) return *base_cc_;
+  auto cur = read_field(kernel_, p.fields[0]);
+  return cur ? *cur : default_value(kernel_, p);
+}
+
+// The ports of a port-list property now in the kernel.
+static Result<PortSet> kernel_ports(netlink::Kernel& k, const ProtoProp& p) {
+  auto cur = read_sysctl(k, p.fields[0].path);
+  IPADM_TRY(cur);
+  return PortSet::parse(*cur);
+}
+
 Status PropService::proto_write_(const ProtoProp& p, const std::string& v, int op,
                                  std::vector<std::pair<std::string, std::string>>* undo) {
   // New text of each path, computed before anything is written.
   std::vector<std::pair<std::string, std::string>> writes;
   const size_t n = field_count(p);
   if (p.type == PType::kPortList) {
-    auto cur = read_sysctl(kernel_, p.fields[0].path);
-    IPADM_TRY(cur);
-    auto set = PortSet::parse(*cur);
+    auto set = kernel_ports(kernel_, p);
     IPADM_TRY(set);
     auto arg = PortSet::parse(v);
     IPADM_TRY(arg);
@@ -88,6 +102,8 @@ Status PropService::proto_write_(const ProtoProp& p, const std::string& v, int o
       writes.emplace_back(f.path, text);
     }
   }
+  if (p.type == PType::kCongestion && !base_cc_)
+    if (auto cur = read_field(kernel_, p.fields[0])) base_cc_ = *cur;
   for (auto& [path, text] : writes) {
     auto old = read_sysctl(kernel_, path);
     Status s = old.status();
@@ -106,6 +122,22 @@ Status PropService::proto_write_(const ProtoProp& p, const std::string& v, int o
   return Status::ok();
 }
 
+// += / -= of a port list take one port, as the illumos kernel
+// (mod_set_extra_privports): a decimal number in range, and for += one not
+// in the list yet (EEXIST); -= of an absent one is ESrch in proto_write_.
+Status PropService::check_one_port_(const ProtoProp& p, const std::string& v, int op) {
+  auto port = parse_int(v, p.min, p.max);
+  if (!port && port.status().code() == Errc::ERange) return port.status();
+  if (!port)
+    return Status(Errc::InvalidArg, "'" + v + "': " + p.name + " takes one port at a time");
+  if (op != 1) return Status::ok();
+  auto set = kernel_ports(kernel_, p);
+  IPADM_TRY(set);
+  if (set->contains_all(*PortSet::parse(v)))
+    return Status(Errc::Exists, v + " is already in " + p.name);
+  return Status::ok();
+}
+
 Status PropService::set_proto_(const rpc::SetPropReq& req) {
   const std::string& pname = req.protocol().empty() ? req.object() : req.protocol();
   auto bits = proto_bits(pname);
@@ -119,12 +151,14 @@ Status PropService::set_proto_(const rpc::SetPropReq& req) {
   const int op = req.op();
   if (op != 0 && (req.reset() || p.type != PType::kPortList))
     return Status(Errc::InvalidArg, std::string(p.name) + " is not multi-valued");
-  std::string value = req.reset() ? default_value(kernel_, p) : req.value();
+  std::string value = req.reset() ? proto_default_(p) : req.value();
   if (!req.reset() && value.empty()) return Status(Errc::InvalidArg, "empty value");
   if (op == 0) {
     auto nv = normalize(kernel_, p, ref->proto, value);
     IPADM_TRY(nv);
     value = *nv;
+  } else {
+    IPADM_TRY(check_one_port_(p, value, op));
   }
 
   store::Batch batch;
@@ -142,7 +176,7 @@ Status PropService::set_proto_(const rpc::SetPropReq& req) {
       PortSet s = cur ? *cur : PortSet();
       if (op == 1) s.add(*arg);
       else s.remove(*arg);
-      stored = s.to_string();
+      stored = s.to_list();
     }
     for (uint32_t b : each_bit(p.protos)) {
       store::PropRecord key{proto_name(b), "", "", p.name, ""};
@@ -175,7 +209,7 @@ void PropService::proto_row_(const ProtoProp& p, uint32_t proto,
   if (cur) row->set_current(*cur);
   else row->set_error(static_cast<uint32_t>(cur.status().code()));
   row->set_persistent(persisted_of(p, recs));
-  row->set_default_value(default_value(kernel_, p));
+  row->set_default_value(proto_default_(p));
   row->set_possible(possible_values(kernel_, p, proto));
 }
 
@@ -190,9 +224,10 @@ Status PropService::show_proto_(const rpc::ShowPropReq& req, rpc::ShowPropReply*
   auto recs = store_.proto_props();
   IPADM_TRY(recs);
   if (req.names().empty()) {
-    for (uint32_t bit : each_bit(bits))
-      for (const ProtoProp& p : proto_table())
-        if (p.listed && (p.protos & bit)) proto_row_(p, bit, *recs, reply->add_props());
+    for (const ShowOrder& o : show_order())
+      if (o.proto & bits)
+        if (const ProtoProp* p = find_proto_prop(o.name, o.proto))
+          proto_row_(*p, o.proto, *recs, reply->add_props());
     return Status::ok();
   }
   for (const std::string& name : req.names()) {

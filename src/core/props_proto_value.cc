@@ -109,7 +109,7 @@ std::string to_user(const ProtoProp& p, const std::string& kernel) {
     case PType::kOnOff: return onoff(kernel != "0");
     case PType::kPortList: {
       auto s = PortSet::parse(kernel);
-      return s ? s->to_string() : kernel;
+      return s ? s->to_list() : kernel;
     }
     case PType::kEnum: {
       for (const EnumVal& e : p.enums)
@@ -166,7 +166,7 @@ Result<std::string> normalize(netlink::Kernel& k, const ProtoProp& p, uint32_t p
     case PType::kPortList: {
       auto s = PortSet::parse(v);
       IPADM_TRY(s);
-      return s->to_string();
+      return s->to_list();
     }
   }
   return Status(Errc::Failure, "property type");

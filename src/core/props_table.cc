@@ -160,9 +160,48 @@ bool name_known(std::string_view name) {
                      [&](const ProtoProp& p) { return name == p.name; });
 }
 
+// show-prop's listing order (illumos libipadm ipadm_prop.c tables). tcp's
+// congestion_control (newer illumos) sits first, as its table is alphabetical.
+constexpr ShowOrder kShowOrder[] = {
+    {kIpv4, "forwarding"},
+    {kIpv4, "ttl"},
+    {kIpv6, "forwarding"},
+    {kIpv6, "hoplimit"},
+    {kIpv6, "hostmodel"},
+    {kIpv4, "hostmodel"},
+    {kIcmp, "max_buf"},
+    {kIcmp, "recv_buf"},
+    {kIcmp, "send_buf"},
+    {kTcp, "congestion_control"},
+    {kTcp, "ecn"},
+    {kTcp, "extra_priv_ports"},
+    {kTcp, "largest_anon_port"},
+    {kTcp, "max_buf"},
+    {kTcp, "recv_buf"},
+    {kTcp, "sack"},
+    {kTcp, "send_buf"},
+    {kTcp, "smallest_anon_port"},
+    {kTcp, "smallest_nonpriv_port"},
+    {kUdp, "extra_priv_ports"},
+    {kUdp, "largest_anon_port"},
+    {kUdp, "max_buf"},
+    {kUdp, "recv_buf"},
+    {kUdp, "send_buf"},
+    {kUdp, "smallest_anon_port"},
+    {kUdp, "smallest_nonpriv_port"},
+    {kSctp, "extra_priv_ports"},
+    {kSctp, "largest_anon_port"},
+    {kSctp, "max_buf"},
+    {kSctp, "recv_buf"},
+    {kSctp, "send_buf"},
+    {kSctp, "smallest_anon_port"},
+    {kSctp, "smallest_nonpriv_port"},
+};
+
 }  // namespace
 
 std::span<const ProtoProp> proto_table() { return kProtoProps; }
+std::span<const ShowOrder> show_order() { return kShowOrder; }
 
 const ProtoProp* find_proto_prop(std::string_view name, uint32_t proto) {
   for (const ProtoProp& p : kProtoProps)

@@ -186,4 +186,14 @@ std::string PortSet::to_string() const {
   return join(parts, ",");
 }
 
+std::string PortSet::to_list() const {
+  std::string out;
+  for (auto [a, b] : ranges_)
+    for (uint32_t port = a; port <= b; ++port) {
+      if (!out.empty()) out += ',';
+      out += std::to_string(port);
+    }
+  return out;
+}
+
 }  // namespace ipadm::core::props

@@ -5,6 +5,8 @@
 // Encoding (one row per value; '\t' cannot appear in names):
 //   "a\t" AOBJNAME "\t" PROP        -> LOCAL "\t" VALUE
 //   "i\t" IFNAME "\t" FAM "\t" PROP -> VALUE
+//   "k\tmtu\t" IFNAME              -> the link MTU before ipadm changed it
+//   "k\tcongestion_control"         -> tcp_congestion_control before ipadm
 #include <charconv>
 
 #include "core/props.h"
@@ -32,14 +34,28 @@ std::map<std::string, std::string> PropService::encode_values_() const {
     out["a\t" + k.first + "\t" + k.second] = v.local.to_string() + "\t" + v.value;
   for (const auto& [k, v] : if_values_)
     out["i\t" + std::get<0>(k) + "\t" + std::to_string(std::get<1>(k)) + "\t" + std::get<2>(k)] = v;
+  for (const auto& [ifname, mtu] : base_mtu_) out["k\tmtu\t" + ifname] = std::to_string(mtu);
+  if (base_cc_) out["k\tcongestion_control"] = *base_cc_;
   return out;
 }
 
 void PropService::load_values(const std::map<std::string, std::string>& values) {
   addr_values_.clear();
   if_values_.clear();
+  base_mtu_.clear();
+  base_cc_.reset();
   for (const auto& [key, value] : values) {
     auto k = fields(key);
+    if (k.size() == 3 && k[0] == "k" && k[1] == "mtu") {
+      uint32_t mtu = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), mtu);
+      if (ec == std::errc() && p == value.data() + value.size() && mtu > 0) base_mtu_[k[2]] = mtu;
+      continue;
+    }
+    if (k.size() == 2 && k[0] == "k" && k[1] == "congestion_control") {
+      if (!value.empty()) base_cc_ = value;
+      continue;
+    }
     if (k.size() == 3 && k[0] == "a") {
       auto v = fields(value);
       if (v.size() != 2) continue;  // not ours: ignored

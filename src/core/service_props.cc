@@ -26,6 +26,8 @@ std::vector<std::string> Service::apply_persisted_proto_props() {
   std::lock_guard lock(mu_);
   std::vector<std::string> failures;
   props_.apply_persisted_proto_props(&failures);
+  // what the kernel had before (base_cc_) must outlive this instance
+  if (Status s = props_.sync_values(); !s) failures.push_back("volatile map: " + s.to_string());
   return failures;
 }
 

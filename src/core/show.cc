@@ -36,9 +36,12 @@ Result<KernelView> KernelView::read(netlink::Kernel& k) {
 
 std::string if_current_flags(uint32_t iff, bool v4, bool v6, bool l3protected) {
   // b m p v I s i V a Z 4 6 (spec 2.4); Linux has no VNI/IPMP/VRRP/L3-protect.
+  // The loopback shows what illumos prints for lo0 (MULTICAST and VIRTUAL
+  // set there): Linux's lo has no IFF_MULTICAST but loops multicast back.
   std::string s(12, '-');
   if (iff & IFF_BROADCAST) s[0] = 'b';
-  if (iff & IFF_MULTICAST) s[1] = 'm';
+  if (iff & (IFF_MULTICAST | IFF_LOOPBACK)) s[1] = 'm';
+  if (iff & IFF_LOOPBACK) s[3] = 'v';
   if (iff & IFF_POINTOPOINT) s[2] = 'p';
   if (l3protected) s[9] = 'Z';
   if (v4) s[10] = '4';
@@ -55,10 +58,20 @@ std::string if_persistent_flags(bool v4, bool v6) {
 
 namespace {
 
-std::string if_state(const netlink::Link* l) {
+// illumos (libipadm): failed when the link is not running, down when no
+// address is up, else ok. On Linux no address is up on a link that is
+// administratively down, so that is "down" before "failed"; an address is
+// up when it is in the kernel (ipadm keeps a down-addr address out of it).
+std::string if_state(const netlink::Link* l, bool has_addr) {
   if (!l || !(l->flags & IFF_UP)) return "down";
   if (!(l->flags & IFF_RUNNING)) return "failed";
-  return "ok";
+  return has_addr ? "ok" : "down";
+}
+
+// CLASS as illumos 2021+ names it; IPMP ("ipmp") does not exist on Linux.
+std::string if_class(const netlink::Link* l, const std::string& name) {
+  if (l ? (l->flags & IFF_LOOPBACK) : name == "lo") return "loopback";
+  return "ip";
 }
 
 bool listed_addr(const netlink::Addr& a) { return !a.local.is_zero(); }
@@ -92,6 +105,7 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
     r.set_ifname(name);
     r.set_active(active || (l && (v4 || v6)));
     r.set_persist(p != nullptr);
+    r.set_ifclass(if_class(l, name));
     if (l) {
       r.set_ifindex(l->ifindex);
       r.set_link_flags(l->flags);
@@ -102,7 +116,7 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
       r.set_state(o && (o->flags & kAbsent) ? "offline" : "disabled");
       r.set_current(if_current_flags(0, false, false));
     } else {
-      r.set_state(if_state(l));
+      r.set_state(if_state(l, l && (with_v4.count(l->ifindex) || with_v6.count(l->ifindex))));
       r.set_current(if_current_flags(l ? l->flags : 0, v4, v6, l3protected.count(name) > 0));
     }
     r.set_persistent(if_persistent_flags(p && p->v4, p && p->v6));
@@ -219,7 +233,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     r.set_type(std::string(addrtype_name(o.atype)));
     bool active = o.flags & kActive;
     r.set_state(active ? "down" : "disabled");
-    r.set_current(active ? "-----" : "");
+    r.set_current("-----");  // illumos: the letters of no flag, disabled too
     r.set_persistent(persistent_flags(rec_of(name)));
     if (active && o.atype == AddrType::Dhcp && o.local.is_zero())
       r.set_addr("?");  // no lease yet
@@ -241,7 +255,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     r.set_managed(true);
     r.set_type(std::string(addrtype_name(p.atype)));
     r.set_state("disabled");
-    r.set_current("");
+    r.set_current("-----");
     r.set_persistent(persistent_flags(&p));
     r.set_addr(stored_text(p.local, p.remote, p.prefixlen));
     if (p.prefixlen > 0) r.set_prefixlen(p.prefixlen);

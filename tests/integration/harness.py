@@ -420,9 +420,10 @@ class Env:
 
     def settle(self, ifname="veth0", timeout=10.0):
         """Waits until the states ipadm derives from the kernel stop moving:
-        link running, show-if state ok, no tentative address."""
+        link running, show-if state ok (or down: no address yet, as
+        illumos), no tentative address."""
         self.wait_running(ifname, timeout)
-        wait_for(lambda: self.show_if_map().get(ifname, {}).get("state") == "ok",
+        wait_for(lambda: self.show_if_map().get(ifname, {}).get("state") in ("ok", "down"),
                  timeout=timeout, what="show-if %s state ok" % ifname)
         self.wait_dad(ifname, timeout)
 

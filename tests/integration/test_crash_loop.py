@@ -291,7 +291,7 @@ def check_invariants(model, obs, inflight):
     # interfaces
     if "veth0" not in st["ifs"]:
         v.append("veth0 missing from the store")
-    if obs.ifs.get("veth0", {}).get("state") != "ok":
+    if obs.ifs.get("veth0", {}).get("state") not in ("ok", "down"):  # down: no address
         v.append("show-if veth0: %r" % obs.ifs.get("veth0"))
     if not fly_if:
         row = obs.ifs.get("veth2")
@@ -301,7 +301,8 @@ def check_invariants(model, obs, inflight):
             if "veth2" in st["ifs"]:
                 v.append("veth2 deleted but in the store")
         else:
-            if row is None or row["state"] != "ok":
+            # "down": plumbed with no address up, as illumos says
+            if row is None or row["state"] not in ("ok", "down"):
                 v.append("veth2 (%s) acknowledged, show-if: %r" % (model.iface, row))
             if ("veth2" in st["ifs"]) != (model.iface == "persist"):
                 v.append("veth2 (%s): in store = %s" % (model.iface, "veth2" in st["ifs"]))
@@ -329,7 +330,8 @@ def classify(op, obs):
         if row is None and not in_s:
             return "complete"
         if row is not None and in_s == was_p:
-            return "not applied" if row["state"] == "ok" else "partly (%s)" % row["state"]
+            return ("not applied" if row["state"] in ("ok", "down")
+                    else "partly (%s)" % row["state"])
         return "VIOLATION: veth2 row %r, in store %s (was %s)" % (row, in_s, op.prev)
 
     o = op.obj

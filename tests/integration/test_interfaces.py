@@ -28,14 +28,15 @@ def test_show_if_human_format():
         e.start_daemon()
         e.ipadm_ok("create-if", "veth0")
         e.wait_running("veth0")
-        wait_for(lambda: e.show_if_map().get("veth0", {}).get("state") == "ok",
-                 what="veth0 state ok")
+        # no address is up yet: "down", as illumos says of a bare plumbed interface
+        wait_for(lambda: e.show_if_map().get("veth0", {}).get("state") == "down",
+                 what="veth0 state down")
         out = e.ipadm_ok("show-if")
         lines = out.splitlines()
         eq(lines[0].rstrip(), "IFNAME     STATE    CURRENT      PERSISTENT", "show-if header")
         rows = [l for l in lines[1:] if l.startswith("veth0 ")]
         eq(len(rows), 1, "veth0 rows in %r" % out)
-        want = "veth0".ljust(11) + "ok".ljust(9) + "bm--------46".ljust(13) + "-46"
+        want = "veth0".ljust(11) + "down".ljust(9) + "bm--------46".ljust(13) + "-46"
         eq(rows[0].rstrip(), want, "show-if row")
         # one interface selected by operand
         out = e.ipadm_ok("show-if", "veth0")
@@ -48,6 +49,7 @@ def test_show_if_parsable():
         e.start_daemon()
         e.ipadm_ok("create-if", "veth0")
         e.wait_running("veth0")
+        e.ipadm_ok("create-addr", "-t", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
         wait_for(lambda: e.show_if_map().get("veth0", {}).get("state") == "ok",
                  what="veth0 state ok")
         out = e.ipadm_ok("show-if", "-p", "-o", "ifname,state", "veth0")

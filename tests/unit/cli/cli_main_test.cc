@@ -86,7 +86,7 @@ TEST_F(CliTest, ErrorsGoToStderrOnly) {
   fake.status = Status(Errc::IfExists);
   EXPECT_EQ(run({"create-if", "net0"}), 1);
   EXPECT_EQ(out, "");
-  EXPECT_EQ(err, "ipadm: Could not create interface: Interface already exists\n");
+  EXPECT_EQ(err, "ipadm: Could not create net0 : Interface already exists\n");
 }
 
 TEST_F(CliTest, JsonRejectedOutsideShow) {

@@ -141,10 +141,11 @@ TEST(PropArg, SetForms) {
 }
 
 TEST(PropArg, SetErrors) {
-  EXPECT_EQ(parse_prop_set("ttl", true).error, "value is required to set the property.");
-  EXPECT_EQ(parse_prop_set("ttl=", true).error, "value is required to set the property.");
+  EXPECT_EQ(parse_prop_set("ttl", true).error, "please specify the value to be set.");
+  EXPECT_EQ(parse_prop_set("ttl=", true).error, "please specify the value to be set.");
   EXPECT_EQ(parse_prop_set("ttl=1=2", true).error,
-            "cannot specify more than one prop=val at a time");
+            "cannot specify more than one prop=val at a time.");
+  EXPECT_EQ(parse_prop_set("=on", true).error, "Invalid prop=val specified");
 }
 
 TEST(PropArg, Reset) {

@@ -90,6 +90,38 @@ TEST_F(PropsIfTest, Mtu) {
   EXPECT_EQ(if_line("veth0", "ipv4", "mtu"), std::nullopt);
 }
 
+// Linux resets the IPv6 MTU to the link MTU when the link MTU changes: the
+// persisted IPv6 value follows, so PERSISTENT says what the kernel has and a
+// reboot restores the same (issue 10 item 10).
+TEST_F(PropsIfTest, PersistedIpv6MtuFollowsAnIpv4MtuChange) {
+  ASSERT_TRUE(setif("veth0", "ipv6", "mtu", "1400").is_ok());
+  ASSERT_TRUE(setif("veth0", "ipv4", "mtu", "1300").is_ok());
+  EXPECT_EQ(sysctl("net/ipv6/conf/veth0/mtu"), "1300");
+  EXPECT_EQ(if_line("veth0", "ipv6", "mtu"), "1300");
+  auto r = row("if", "veth0", "ipv6", "mtu");
+  EXPECT_EQ(r.current(), r.persistent());
+  // a temporary change leaves the store alone
+  ASSERT_TRUE(setif("veth0", "ipv4", "mtu", "1350", true).is_ok());
+  EXPECT_EQ(if_line("veth0", "ipv6", "mtu"), "1300");
+  EXPECT_EQ(if_line("veth0", "ipv4", "mtu"), "1300");
+  // no IPv6 line: none is made
+  ASSERT_TRUE(resetif("veth0", "ipv6", "mtu").is_ok());
+  ASSERT_TRUE(setif("veth0", "ipv4", "mtu", "1280").is_ok());
+  EXPECT_EQ(if_line("veth0", "ipv6", "mtu"), std::nullopt);
+}
+
+// The MTU before ipadm first changed it stays the DEFAULT across a daemon
+// restart (it is kept with the mirrored values).
+TEST_F(PropsIfTest, MtuDefaultSurvivesARestart) {
+  ASSERT_TRUE(setif("veth0", "ipv4", "mtu", "9000").is_ok());
+  auto kept = props_->values();
+  props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  props_->load_values(kept);
+  EXPECT_EQ(row("if", "veth0", "ipv4", "mtu").default_value(), "1500");
+  ASSERT_TRUE(resetif("veth0", "ipv4", "mtu").is_ok());
+  EXPECT_EQ(kernel_.find_link(idx_)->mtu, 1500u);
+}
+
 TEST_F(PropsIfTest, MetricAppliesToTheFamilysAddresses) {
   ASSERT_TRUE(create_addr("veth0/a", "192.0.2.10/24").is_ok());
   ASSERT_TRUE(create_addr("veth0/b", "2001:db8::10/64").is_ok());

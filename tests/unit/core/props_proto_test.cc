@@ -1,6 +1,8 @@
 // Protocol properties: set-prop, reset-prop, show-prop, start-up replay.
+#include <algorithm>
 #include <set>
 
+#include "core/props_impl.h"
 #include "props_fixture.h"
 
 namespace ipadm::core {
@@ -28,6 +30,44 @@ TEST_F(PropsProtoTest, ShowAllListsEveryProtocolsPublicRows) {
   std::set<std::string> ip;
   for (auto& r : show("proto", "ip", "ip")) ip.insert(r.protocol());
   EXPECT_EQ(ip, (std::set<std::string>{"ipv4", "ipv6"}));
+}
+
+// illumos walks its tables ip, icmp, tcp, udp, sctp, each in table order
+// (libipadm ipadm_walk_proptbl): show-prop lists the rows in that order.
+TEST_F(PropsProtoTest, ShowAllInIllumosOrder) {
+  std::vector<std::string> got;
+  for (auto& r : show("proto", "", "")) got.push_back(r.protocol() + "/" + r.name());
+  const std::vector<std::string> port_rows = {
+      "extra_priv_ports", "largest_anon_port", "max_buf", "recv_buf",
+      "send_buf", "smallest_anon_port", "smallest_nonpriv_port"};
+  std::vector<std::string> want = {
+      "ipv4/forwarding", "ipv4/ttl", "ipv6/forwarding", "ipv6/hoplimit", "ipv6/hostmodel",
+      "ipv4/hostmodel", "icmp/max_buf", "icmp/recv_buf", "icmp/send_buf",
+      "tcp/congestion_control", "tcp/ecn", "tcp/extra_priv_ports", "tcp/largest_anon_port",
+      "tcp/max_buf", "tcp/recv_buf", "tcp/sack", "tcp/send_buf", "tcp/smallest_anon_port",
+      "tcp/smallest_nonpriv_port"};
+  for (const char* proto : {"udp", "sctp"})
+    for (const std::string& n : port_rows) want.push_back(std::string(proto) + "/" + n);
+  EXPECT_EQ(got, want);
+  got.clear();
+  for (auto& r : show("proto", "ip", "ip")) got.push_back(r.protocol() + "/" + r.name());
+  EXPECT_EQ(got, std::vector<std::string>(want.begin(), want.begin() + 6));
+}
+
+TEST(ProtoShowOrder, EveryListedRowHasItsPlace) {
+  for (const props::ProtoProp& p : props::proto_table()) {
+    if (!p.listed) continue;
+    for (uint32_t bit = 1; bit <= p.protos; bit <<= 1) {
+      if (!(bit & p.protos)) continue;
+      auto order = props::show_order();
+      EXPECT_EQ(std::count_if(order.begin(), order.end(),
+                              [&](const props::ShowOrder& o) {
+                                return o.proto == bit && std::string_view(o.name) == p.name;
+                              }),
+                1)
+          << p.name << " under protocol bit " << bit;
+    }
+  }
 }
 
 TEST_F(PropsProtoTest, SetAppliesAndPersistsResetRestores) {
@@ -163,8 +203,34 @@ TEST_F(PropsProtoTest, CongestionControl) {
   EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "reno");
   ASSERT_TRUE(resetp("tcp", "congestion_control").is_ok());
   EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "cubic");
+  // DEFAULT stays what the kernel had before ipadm first changed it
   kernel_.set_sysctl("net/ipv4/tcp_available_congestion_control", "reno bbr");
-  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "reno");
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "cubic");
+}
+
+// A namespace (or host) whose kernel default is another algorithm: DEFAULT
+// and reset-prop give that one, not a constant (issue 10 item 10).
+TEST_F(PropsProtoTest, CongestionControlDefaultIsWhatTheKernelHad) {
+  kernel_.set_sysctl("net/ipv4/tcp_available_congestion_control", "reno cubic bbr");
+  kernel_.set_sysctl("net/ipv4/tcp_congestion_control", "bbr");
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "bbr");
+  ASSERT_TRUE(setp("tcp", "congestion_control", "reno").is_ok());
+  ASSERT_TRUE(setp("tcp", "congestion_control", "cubic", 0, true).is_ok());
+  auto r = row("proto", "tcp", "tcp", "congestion_control");
+  EXPECT_EQ(r.current(), "cubic");
+  EXPECT_EQ(r.default_value(), "bbr");
+  ASSERT_TRUE(resetp("tcp", "congestion_control").is_ok());
+  EXPECT_EQ(sysctl("net/ipv4/tcp_congestion_control"), "bbr");
+  EXPECT_EQ(proto_line("tcp", "congestion_control"), std::nullopt);
+  // the original survives a daemon restart (the values of the volatile map)
+  props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  ASSERT_TRUE(setp("tcp", "congestion_control", "reno").is_ok());
+  PropService other(kernel_, *store_, map_);
+  other.load_values(props_->values());
+  kernel_.set_sysctl("net/ipv4/tcp_congestion_control", "reno");
+  props_ = std::make_unique<PropService>(kernel_, *store_, map_);
+  props_->load_values(other.values());
+  EXPECT_EQ(row("proto", "tcp", "tcp", "congestion_control").default_value(), "bbr");
 }
 
 TEST_F(PropsProtoTest, AnonPortRangeIsSharedAndOrdered) {
@@ -192,6 +258,28 @@ TEST_F(PropsProtoTest, AnonPortRangeIsSharedAndOrdered) {
   EXPECT_EQ(sysctl("net/ipv4/ip_local_port_range"), "32768\t50000");
   EXPECT_EQ(proto_line("tcp", "smallest_anon_port"), std::nullopt);
   EXPECT_EQ(row("proto", "udp", "udp", "smallest_anon_port").persistent(), "");
+}
+
+// illumos syntax (issue 10 item 6): the value is a comma list of single
+// ports, shown and persisted so; += and -= take one port at a time, += of a
+// port already there is EEXIST ("Already exists") as the illumos kernel.
+TEST_F(PropsProtoTest, ExtraPrivPortsInIllumosSyntax) {
+  ASSERT_TRUE(setp("tcp", "extra_priv_ports", "9000-9003").is_ok());
+  EXPECT_EQ(sysctl("net/ipv4/ip_local_reserved_ports"), "9000-9003");  // Linux's own form
+  EXPECT_EQ(row("proto", "tcp", "tcp", "extra_priv_ports").current(), "9000,9001,9002,9003");
+  EXPECT_EQ(proto_line("tcp", "extra_priv_ports"), "9000,9001,9002,9003");
+  ASSERT_TRUE(setp("tcp", "extra_priv_ports", "9004", 1).is_ok());
+  EXPECT_EQ(proto_line("tcp", "extra_priv_ports"), "9000,9001,9002,9003,9004");
+  EXPECT_EQ(row("proto", "udp", "udp", "extra_priv_ports").persistent(),
+            "9000,9001,9002,9003,9004");
+  EXPECT_EQ(setp("tcp", "extra_priv_ports", "9004", 1).code(), Errc::Exists);
+  EXPECT_EQ(setp("tcp", "extra_priv_ports", "5000,5001", 1).code(), Errc::InvalidArg);
+  EXPECT_EQ(setp("tcp", "extra_priv_ports", "5000-5001", 1).code(), Errc::InvalidArg);
+  EXPECT_EQ(setp("tcp", "extra_priv_ports", "9000,9001", 2).code(), Errc::InvalidArg);
+  EXPECT_EQ(setp("tcp", "extra_priv_ports", "0", 1).code(), Errc::ERange);
+  EXPECT_EQ(sysctl("net/ipv4/ip_local_reserved_ports"), "9000-9004");  // nothing changed
+  ASSERT_TRUE(setp("tcp", "extra_priv_ports", "9002", 2).is_ok());
+  EXPECT_EQ(row("proto", "tcp", "tcp", "extra_priv_ports").current(), "9000,9001,9003,9004");
 }
 
 TEST_F(PropsProtoTest, NonprivPortStaysBelowTheAnonRange) {
