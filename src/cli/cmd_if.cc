@@ -5,6 +5,12 @@
 namespace ipadm::cli {
 
 namespace {
+// An operand echoed in an error: a name longer than any valid one (a
+// hostile or mistaken 60 KB argument) is cut, so the message stays a line.
+std::string echoed(const std::string& name) {
+  constexpr size_t kMax = 64;
+  return name.size() <= kMax ? name : name.substr(0, kMax) + "...";
+}
 constexpr OptDef kTempOpt[] = {{'t', "temporary", false}};
 
 // show-if columns (spec 2.4) in illumos order, CLASS and OVER as illumos
@@ -25,7 +31,7 @@ int toggle_if(Ctx& ctx, int argc, char** argv, bool enable) {
   const std::string& ifname = args->operands[0];
   Status s = enable ? ctx.backend().enable_if(ifname) : ctx.backend().disable_if(ifname);
   // illumos: "Could not enable IF : ..." but "Could not disable IF: ...".
-  return ctx.report(s, std::string("Could not ") + (enable ? "enable " : "disable ") + ifname,
+  return ctx.report(s, std::string("Could not ") + (enable ? "enable " : "disable ") + echoed(ifname),
                     enable ? " : " : ": ");
 }
 }  // namespace
@@ -35,7 +41,7 @@ int cmd_create_if(Ctx& ctx, int argc, char** argv) {
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
   const std::string& ifname = args->operands[0];
-  return ctx.report(ctx.backend().create_if(ifname, args->has('t')), "Could not create " + ifname,
+  return ctx.report(ctx.backend().create_if(ifname, args->has('t')), "Could not create " + echoed(ifname),
                     " : ");
 }
 
@@ -44,7 +50,7 @@ int cmd_delete_if(Ctx& ctx, int argc, char** argv) {
   if (!args) return 1;
   if (args->operands.size() != 1) return ctx.usage_error();
   const std::string& ifname = args->operands[0];
-  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete " + ifname);
+  return ctx.report(ctx.backend().delete_if(ifname), "Could not delete " + echoed(ifname));
 }
 
 int cmd_enable_if(Ctx& ctx, int argc, char** argv) { return toggle_if(ctx, argc, argv, true); }
