@@ -64,6 +64,11 @@ Result<std::string> check_reqhost(const AddrObj&, std::string_view v) {
 // ---- def: the default ----
 std::string def_on(const AddrObj&) { return "on"; }
 std::string def_off(const AddrObj&) { return "off"; }
+// An IPv6 /128 needs no prefix route (to_request, service_addr.cc).
+bool host_route_only(const AddrObj& o) {
+  return o.family == AF_INET6 && o.prefixlen == 128 && !o.remote;
+}
+std::string def_noprefixroute(const AddrObj& o) { return host_route_only(o) ? "on" : "off"; }
 std::string def_empty(const AddrObj&) { return ""; }
 std::string def_zero(const AddrObj&) { return "0"; }
 std::string def_infinite(const AddrObj&) { return "infinite"; }
@@ -126,7 +131,8 @@ const AddrProp kAddrProps[] = {
     {"transmit", "rw", AKind::kWant, check_onoff, def_on, cur_transmit, "on,off"},
     {"zone", "rw", AKind::kZone, check_zone, def_global, cur_zone, "global"},
     {"metric", "rw", AKind::kWant, check_metric, def_zero, cur_metric, "0-4294967295"},
-    {"noprefixroute", "rw", AKind::kReadd, check_onoff, def_off, cur_noprefixroute, "on,off"},
+    {"noprefixroute", "rw", AKind::kReadd, check_onoff, def_noprefixroute, cur_noprefixroute,
+     "on,off"},
     {"preferred_lifetime", "rw", AKind::kWant, check_preferred, def_infinite, cur_preferred,
      "0-4294967294,infinite"},
     {"valid_lifetime", "rw", AKind::kWant, check_valid, def_infinite, cur_valid,
@@ -219,7 +225,7 @@ AddrWant PropService::addr_want_(const AddrObj& o, const char* name, const std::
   AddrWant w;
   w.deprecated = get("deprecated") == "on";
   w.transmit = get("transmit") != "off";
-  w.noprefixroute = get("noprefixroute") == "on";
+  w.noprefixroute = get("noprefixroute").value_or(def_noprefixroute(o)) == "on";
   w.valid = as_u32(get("valid_lifetime"), 1);
   w.preferred = as_u32(get("preferred_lifetime"), 0);
   w.metric = as_u32(get("metric"), 0);

@@ -67,6 +67,12 @@ netlink::AddrRequest to_request(const AddrObj& o, int ifindex) {
   r.local = o.local;
   r.peer = o.remote;
   r.prefixlen = static_cast<uint8_t>(o.prefixlen);
+  // An IPv6 /128 needs no prefix route (its local route delivers it; IPv4
+  // /32s get none either), and thousands of them added on a down link make
+  // Linux drop some at link up for want of route memory (BENCHMARKS.md,
+  // boot restore). The noprefixroute address property defaults to on for
+  // them (props_addr.cc), which decorate_addr_request applies over this.
+  r.noprefixroute = o.family == AF_INET6 && o.prefixlen == 128 && !o.remote;
   return r;
 }
 

@@ -256,6 +256,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   };
   bool some_failed = false;
   std::vector<size_t> client_objs;  // DHCP clients to start once the link is up
+  bool sent_v6 = false;             // an IPv6 address went into the batch
   // Static addresses go to the kernel in chunks, on the feeder's thread,
   // while the store is still being read and the rest built. Building a
   // dhcp/addrconf object uses the kernel itself: the feeder is drained first.
@@ -303,6 +304,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
       props_.decorate_addr_request(*o, &req);
       feeder.add(std::move(req));
       req_obj.push_back(objs.size());
+      sent_v6 |= o->family == AF_INET6;
     }
     if (r.atype == AddrType::Addrconf) client_objs.push_back(objs.size());  // DHCPv6
     objs.push_back(std::move(*o));
@@ -357,6 +359,30 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     not_added.push_back(o);
   }
   IPADM_TRY(changes.set_up());
+  // Linux can drop IPv6 addresses added while the link was down when it
+  // comes up (kernel log: "Failed to add prefix route for address ...;
+  // dropping": the routes are then allocated atomically, thousands at once).
+  // The reply counts what the kernel holds: a dropped address is added once
+  // more, now on the up link, else reported.
+  if (sent_v6) {
+    auto now = kernel_.addrs(AF_INET6, *idx);
+    IPADM_TRY(now);
+    std::set<std::pair<IpAddr, int>> have;
+    for (const auto& a : *now) have.emplace(a.local, a.prefixlen);
+    for (size_t i = 0; i < results.size(); ++i) {
+      AddrObj& o = objs[req_obj[i]];
+      if (!results[i] || o.family != AF_INET6 || have.count({o.local, o.prefixlen})) continue;
+      netlink::AddrRequest again = to_request(o, *idx);
+      props_.decorate_addr_request(o, &again);
+      Status s = kernel_.addr_add(again);
+      if (s || s.code() == Errc::Exists) continue;
+      --added;
+      some_failed = true;
+      note_failure(o.aobjname, Status(Errc::AddrNotAvail, "dropped by the kernel at link up"));
+      o.flags = kPersist;
+      not_added.push_back(o);
+    }
+  }
   if (!not_added.empty()) {
     IPADM_TRY(map_.mirror_addrs(not_added));
     map_.commit_addrs(not_added);

@@ -1,5 +1,6 @@
 // Links that come and go (Service::link_appeared / link_gone) on FakeKernel:
 // a persistent interface follows its link; nothing else is touched.
+#include <linux/if_addr.h>
 #include <net/if.h>
 #include <sys/socket.h>
 
@@ -150,6 +151,15 @@ TEST_F(HotplugTest, UpAddrPutsBackAnAddressTheKernelLost) {
   ASSERT_TRUE(svc_->up_addr(q).is_ok());
   EXPECT_NE(kernel_.find_addr(idx_, ip("192.0.2.10")), nullptr);
   EXPECT_EQ(addr_state("veth0/v4"), "ok");
+}
+
+// Thousands of IPv6 /128s on a down link: Linux drops some at link up for
+// want of route memory unless they skip the redundant prefix route.
+TEST_F(HotplugTest, Ipv6HostAddressesSkipThePrefixRoute) {
+  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/h", "2001:db8::7/128")).is_ok());
+  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/n", "2001:db8:1::7/64")).is_ok());
+  EXPECT_TRUE(kernel_.find_addr(idx_, ip("2001:db8::7"))->flags & IFA_F_NOPREFIXROUTE);
+  EXPECT_FALSE(kernel_.find_addr(idx_, ip("2001:db8:1::7"))->flags & IFA_F_NOPREFIXROUTE);
 }
 
 }  // namespace
