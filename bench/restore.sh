@@ -46,7 +46,9 @@
 # Addresses: IPv4 10.100.0.0 + i /32; IPv6 2001:db8::1 + i /128. No row sets
 # IFA_F_NODAD (ipadm does not, so the floor and ip -batch do not either; the
 # floor's nlbench is a copy of nlbench.c with the flag cleared), except the
-# IPv6 reference row "nlbench down+up nodad" (NODAD_REF=1).
+# IPv6 reference row "nlbench down+up nodad" (NODAD_REF=1). Every IPv6 row
+# but that reference sets IFA_F_NOPREFIXROUTE, as ipadm does for /128s
+# (ip -batch: `noprefixroute`; networkd cannot, and loses addresses).
 # Every row is checked with an RTM_GETADDR count on veth0 (exactly N of the
 # family, and for ipadm exactly N in total); a failed check marks the row
 # ok=0. Timing is read inside the namespace (bash $EPOCHREALTIME), so
@@ -86,11 +88,14 @@ printf 'tool\tfam\tn\trep\tseconds\tok\tnote\n' >"$RAW"
 NLBENCH=$WORK/nlbench
 gcc -O2 -Wall -o "$NLBENCH" "$PEERS/nlbench.c" || { echo "restore.sh: cannot build nlbench" >&2; exit 1; }
 # The v6 floor must ask the kernel for the same work as ipadm, which does not
-# set IFA_F_NODAD (its addresses are tentative and DAD runs after link-up).
+# set IFA_F_NODAD (its addresses are tentative and DAD runs after link-up)
+# but sets IFA_F_NOPREFIXROUTE on /128s (without it Linux drops thousands of
+# them at link-up: "Failed to add prefix route ...; dropping"; the floor
+# would not be a correct way to get the addresses into the kernel).
 # nlbench hard-codes IFA_F_NODAD for v6, so the floor is built from a copy
-# with the flag cleared; the original (nodad) is kept as a reference row.
+# with that flag swapped; the original (nodad) is kept as a reference row.
 NLBENCH_DAD=$WORK/nlbench-dad
-sed -e 's/uint32_t fl = IFA_F_NODAD;/uint32_t fl = 0;/' -e 's/ifa->ifa_flags = IFA_F_NODAD;/ifa->ifa_flags = 0;/' \
+sed -e 's/uint32_t fl = IFA_F_NODAD;/uint32_t fl = IFA_F_NOPREFIXROUTE;/' -e 's/ifa->ifa_flags = IFA_F_NODAD;/ifa->ifa_flags = 0;/' \
   "$PEERS/nlbench.c" >"$WORK/nlbench-dad.c"
 [ "$(grep -c '= IFA_F_NODAD;' "$WORK/nlbench-dad.c")" = 0 ] || { echo "restore.sh: cannot derive nlbench-dad" >&2; exit 1; }
 gcc -O2 -Wall -o "$NLBENCH_DAD" "$WORK/nlbench-dad.c" || { echo "restore.sh: cannot build nlbench-dad" >&2; exit 1; }
@@ -237,8 +242,8 @@ bench_floor() {  # fam n rep [nodad|ack]
 bench_batch() {  # fam n rep
   local fam=$1 n=$2 rep=$3 s rc c ok bf=$WORK/batch-$1-$2
   if [ ! -s "$bf" ]; then
-    { gen_addrs "$fam" "$n" | awk -v p="$(plen "$fam")" \
-        '{print "address add " $1 "/" p " dev veth0"}'
+    { gen_addrs "$fam" "$n" | awk -v p="$(plen "$fam")" -v x="$([ "$fam" = 6 ] && echo " noprefixroute")" \
+        '{print "address add " $1 "/" p " dev veth0" x}'
       echo "link set dev veth0 up"; } >"$bf"
   fi
   ns_new
@@ -333,4 +338,5 @@ echo "loadavg_end: $(cat /proc/loadavg)" >>"$OUT/env.txt"
 
 # summary: median per (tool, fam, n), ratio against the floor of the same fam/N
 python3 "$HERE/restore_summary.py" "$RAW" | tee "$OUT/summary.md"
+python3 "$HERE/restore_plot.py" "$RAW" "$OUT/restore-ratios.svg" && echo "plot: $OUT/restore-ratios.svg"
 echo "raw: $RAW" >&2
