@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "common/addr_extra.h"
 #include "common/protocol.h"
 #include "core/service.h"
@@ -97,13 +99,22 @@ void deliver_leases(core::Service& svc, FakeAgent& v4, FakeAgent& v6, unsigned n
 void check_exports(core::Service& svc) {
   for (const char* fmt : {"illumos", "json"}) {
     auto text = svc.export_conf(fmt);
+    if (!text) std::fprintf(stderr, "export %s: %s\n", fmt, text.status().to_string().c_str());
     FUZZ_CHECK(text.is_ok());
     auto back = store::parse_conf(*text, nullptr);
+    if (!back) std::fprintf(stderr, "%s\nreads back: %s\n", text->c_str(),
+                            back.status().to_string().c_str());
     FUZZ_CHECK(back.is_ok());
   }
 }
 
 }  // namespace
+
+// protobuf's complaints about invalid UTF-8 would be most of the output.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<rpc::Request> reqs;
