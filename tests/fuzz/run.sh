@@ -14,6 +14,7 @@
 # FUZZ_FLAGS (extra libFuzzer flags).
 set -eu
 cd "$(dirname "$0")/../.."
+./scripts/deps.sh fuzz
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
 TARGETS=${*:-"rpc_dispatch illumos_conf conf_json rtnl dhcp_hook cli"}
@@ -21,8 +22,8 @@ B=${FUZZ_BUILD:-build-fuzz}
 launcher=""
 command -v ccache >/dev/null 2>&1 && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache"
 # shellcheck disable=SC2086
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_CXX_COMPILER=clang++ -DIPADM_FUZZ=ON -DIPADM_UNIT_TESTS=OFF $launcher >/dev/null
+IPADM_UNIT_TESTS=0 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_CXX_COMPILER=clang++ -DIPADM_FUZZ=ON $launcher >/dev/null
 tgts=""
 for t in $TARGETS; do tgts="$tgts fuzz_$t"; done
 # shellcheck disable=SC2086
