@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and runs every test through ctest, each
 # test once:
 #   $SAN_BUILD (build-asan): the unit tests and the fuzz corpus replays, built
-#       with ASan+UBSan (-O1, halt on the first report), ctest -L 'unit|fuzz';
+#       with ASan+UBSan (halt on the first report) at -O0 (half the compile
+#       time of -O1, for 7 s more test time), ctest -L 'unit|fuzz';
 #   $BUILD (build): the programs, built plainly, for the other tests
 #       (integration), ctest -LE 'unit|fuzz'.
 # IPADM_TEST_SANITIZE=0: one plain build that runs everything instead.
@@ -21,7 +22,7 @@ if [ "${IPADM_TEST_SANITIZE:-1}" = 0 ]; then
   exec ctest --output-on-failure "$@"
 fi
 cmake -S . -B "$SAN_BUILD" -DIPADM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_C_FLAGS_RELEASE=-O1 >/dev/null
+  -DCMAKE_CXX_FLAGS_RELEASE=-O0 -DCMAKE_C_FLAGS_RELEASE=-O0 >/dev/null
 cmake --build "$SAN_BUILD" -j"$jobs" --target ipadm_tests
 IPADM_UNIT_TESTS=0 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$jobs"
