@@ -9,7 +9,8 @@
 namespace ipadm {
 
 std::optional<IpAddr> IpAddr::parse(std::string_view text) {
-  if (text.empty() || text.size() > 64) return std::nullopt;
+  // A NUL would end the C string inet_pton reads before the text ends.
+  if (text.empty() || text.size() > 64 || text.find('\0') != text.npos) return std::nullopt;
   std::string s(text);
   IpAddr a;
   if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {

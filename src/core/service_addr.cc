@@ -18,6 +18,7 @@ constexpr int kDadWaitMs = 1000;  // illumos DAD_WAIT_TIME
 
 Result<IpAddr> resolve_host(const std::string& host) {
   if (auto a = IpAddr::parse(host)) return a->unmapped();
+  if (host.find('\0') != host.npos) return Status(Errc::BadAddr, "NUL in the address");
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;

@@ -1,12 +1,24 @@
 // NLMSG_ERROR / NLMSG_DONE decoding (see rtnl_codec.h).
-#include <cerrno>
 #include <array>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 
 #include "netlink/nl_attr.h"
 #include "netlink/rtnl_codec.h"
 
 namespace ipadm::netlink {
+
+namespace {
+
+// The positive errno of a kernel error value (-errno, or errno in a dump's
+// NLMSG_DONE); EPROTO for INT_MIN, which no errno can be.
+int errno_of(int e) {
+  if (e == INT_MIN) return EPROTO;
+  return e < 0 ? -e : e;
+}
+
+}  // namespace
 
 std::optional<NlAck> decode_ack(NlMsg msg) {
   const nlmsghdr* nlh = msg_header(msg, 0);
@@ -17,14 +29,14 @@ std::optional<NlAck> decode_ack(NlMsg msg) {
     if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
       int e;
       std::memcpy(&e, NLMSG_DATA(nlh), sizeof(e));
-      ack.err = e < 0 ? -e : e;
+      ack.err = errno_of(e);
     }
     return ack;
   }
   if (nlh->nlmsg_type != NLMSG_ERROR) return std::nullopt;
   if (!msg_header(msg, sizeof(nlmsgerr))) return std::nullopt;
   const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(nlh));
-  ack.err = e->error < 0 ? -e->error : e->error;
+  ack.err = errno_of(e->error);
   if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) return ack;
 
   // TLVs follow the echoed request: its header only if capped (or on

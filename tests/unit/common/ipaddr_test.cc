@@ -20,6 +20,14 @@ TEST(IpAddr, ParseFormat) {
   EXPECT_FALSE(IpAddr::parse(""));
 }
 
+// Found by fuzz_rpc_dispatch: "192.0.2.1\0..." was taken for 192.0.2.1 (the
+// C string ends at the NUL) and stored as typed, after which export failed.
+TEST(IpAddr, ParseRefusesEmbeddedNul) {
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(IpAddr::parse("192.0.2.1\0"sv));
+  EXPECT_FALSE(IpAddr::parse("2001:db8::1\0junk"sv));
+}
+
 TEST(IpAddr, Predicates) {
   EXPECT_TRUE(IpAddr::parse("0.0.0.0")->is_zero());
   EXPECT_TRUE(IpAddr::parse("::")->is_zero());

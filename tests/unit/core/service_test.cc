@@ -77,6 +77,13 @@ TEST_F(ServiceTest, CreateIfPlumbsAndPersists) {
   EXPECT_EQ(create_if("bad/name").code(), Errc::InvalidArg);
 }
 
+// Found by fuzz_rpc_dispatch: the resolver took the text up to a NUL, so
+// "192.0.2.1\0junk" was accepted (and stored with the NUL).
+TEST(ResolveHost, RefusesEmbeddedNul) {
+  EXPECT_TRUE(resolve_host("192.0.2.1").is_ok());
+  EXPECT_EQ(resolve_host(std::string("192.0.2.1\0junk", 14)).status().code(), Errc::BadAddr);
+}
+
 TEST_F(ServiceTest, CreateAddrStaticV4AndV6) {
   ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
   ASSERT_TRUE(create_addr("veth0/v6", "2001:db8::10/64").is_ok());

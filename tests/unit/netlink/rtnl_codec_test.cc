@@ -2,6 +2,8 @@
 #include "netlink/rtnl_codec.h"
 
 #include <arpa/inet.h>
+#include <climits>
+
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -240,6 +242,18 @@ TEST(DecodeAck, UncappedErrorSkipsTheEchoedRequest) {
   ASSERT_TRUE(ack);
   EXPECT_EQ(ack->err, EINVAL);
   EXPECT_EQ(ack->text, "invalid prefix length");
+}
+
+// Found by fuzz_rtnl (UBSan: negation of INT_MIN): an error value no errno
+// can have is a protocol error, not undefined behaviour.
+TEST(DecodeAck, ErrorOfIntMinIsEproto) {
+  nlmsgerr e{};
+  e.error = INT_MIN;
+  MsgBuilder b(NLMSG_ERROR, NLM_F_CAPPED, e);
+  EXPECT_EQ(decode_ack(b.bytes())->err, EPROTO);
+  int err = INT_MIN;
+  MsgBuilder done(NLMSG_DONE, NLM_F_MULTI, err);
+  EXPECT_EQ(decode_ack(done.bytes())->err, EPROTO);
 }
 
 TEST(DecodeAck, DoneCarriesDumpError) {
