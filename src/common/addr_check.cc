@@ -33,7 +33,7 @@ bool looks_numeric(std::string_view name) {
 }
 
 Result<HostText> bad(std::string_view text) {
-  return Result<HostText>(Errc::BadAddr, std::string(text));
+  return Result<HostText>(Errc::BadAddr, address_detail(text));
 }
 
 Result<HostText> read_v6(std::string_view text) {

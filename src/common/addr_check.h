@@ -33,8 +33,8 @@ struct HostText {
   std::string stored;
 };
 
-// Reads the text of one address (no "/PLEN"). BadAddr with the text as
-// detail if it is neither an inet_pton form (IPv6 with an optional
+// Reads the text of one address (no "/PLEN"). BadAddr (detail:
+// address_detail of the text) if it is neither an inet_pton form (IPv6 with an optional
 // "%SCOPE") nor a valid host name, or if it is a name that looks numeric
 // (its last label all digits or 0x-hex, as inet_aton reads).
 Result<HostText> read_host(std::string_view text);

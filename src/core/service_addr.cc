@@ -65,7 +65,8 @@ Result<AddrObj> Service::build_static_locked_(const std::string& aobjname,
   o.local = local->addr;
   o.local_text = local->stored;
   if (!remote_text.empty()) {
-    if (remote_text.find('/') != std::string::npos) return Status(Errc::BadAddr, remote_text);
+    if (remote_text.find('/') != std::string::npos)
+      return Status(Errc::BadAddr, address_detail(remote_text));
     auto remote = read_static_host(resolve_, remote_text, ifname, loopback);
     IPADM_TRY(remote);
     if (remote->addr.family != o.family)

@@ -199,3 +199,24 @@ TEST_F(AddrSyntaxTest, FieldsOfAnotherTypeAreRefused) {
 
 }  // namespace
 }  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+// A huge address text is "Invalid address" with a short detail: echoing it
+// whole made the reply exceed one datagram ("reply too large").
+TEST_F(AddrSyntaxTest, HugeTextGetsAShortDetail) {
+  const std::string big(60000, '1');
+  for (auto [local, remote] : {std::pair{big, std::string()}, {"10.0.0.1/" + big, ""},
+                               {"10.0.0.1", big}, {"10.0.0.1", big + "/8"},
+                               {std::string(60000, 'a'), ""}}) {
+    Status s = create("veth0/b", local, remote);
+    EXPECT_EQ(s.code(), Errc::BadAddr) << s.to_string().substr(0, 100);
+    EXPECT_LE(s.detail().size(), 100u);
+  }
+  EXPECT_TRUE(asked_.empty());
+  expect_nothing_changed();
+}
+
+}  // namespace
+}  // namespace ipadm::core
