@@ -1,6 +1,7 @@
 // Address subcommands: create-addr, delete-addr, show-addr and the
 // per-object operations up-/down-/enable-/disable-/refresh-addr.
 #include "cli/commands.h"
+#include "common/addr_extra.h"
 #include "common/names.h"
 
 namespace ipadm::cli {
@@ -11,17 +12,6 @@ constexpr OptDef kCreateOpts[] = {
     {'t', "temporary", false}, {'T', "type", true},          {'d', "down", false},
     {'a', "address", true},    {'w', "wait", true},          {'1', "primary", false},
     {'h', "reqhost", true},    {'i', "interface-id", true},  {'p', "prop", true},
-};
-
-// Options that belong to one address type only (spec 2.2).
-struct TypeRule {
-  std::string_view type;
-  std::string_view forbidden;
-};
-constexpr TypeRule kTypeRules[] = {
-    {"static", "w1hip"},
-    {"dhcp", "adip"},
-    {"addrconf", "adw1h"},
 };
 
 // show-addr columns (spec 2.4). JSON keys: the columns plus ifname, family
@@ -86,16 +76,16 @@ int cmd_create_addr(Ctx& ctx, int argc, char** argv) {
   if (size_t slash = aobjname.find('/'); slash == std::string::npos || slash + 1 == aobjname.size())
     return ctx.fail_usage("invalid address object name: " + aobjname);
   std::string type = args->value('T');
-  const TypeRule* rule = nullptr;
-  for (const TypeRule& r : kTypeRules)
-    if (r.type == type) rule = &r;
-  if (rule) {
-    for (char c : rule->forbidden)
-      if (args->has(c)) return ctx.fail_usage("Invalid arguments for type " + type);
-    if (type == "static" && !args->has('a'))
-      return ctx.fail_usage("Invalid arguments for type " + type);
-  }
-  if (!rule) return ctx.fail("Invalid address type " + type);
+  // The options of one type only: the daemon's rule (common/addr_extra.h);
+  // illumos prints the usage after "Invalid arguments for type T" only.
+  std::string given;
+  for (char c : std::string_view("adw1hip"))
+    if (args->has(c)) given += c;
+  if (Status s = check_addr_type_options(type, given); !s)
+    return s.detail().starts_with("Invalid address type") ? ctx.fail(s.detail())
+                                                          : ctx.fail_usage(s.detail());
+  if (type == "static" && !args->has('a'))
+    return ctx.fail_usage("Invalid arguments for type " + type);
 
   auto aobj = parse_aobjname(aobjname);
   if (!aobj) return ctx.report(aobj.status(), kCreateCtx);

@@ -131,6 +131,20 @@ Status parse_addrconf_policy(std::string_view text, AddrconfConf* c) {
   return Status::ok();
 }
 
+Status check_addr_type_options(std::string_view type, std::string_view given) {
+  struct TypeRule {
+    std::string_view type, forbidden;
+  };
+  static constexpr TypeRule kRules[] = {{"static", "w1hip"}, {"dhcp", "adip"}, {"addrconf", "adw1h"}};
+  for (const TypeRule& r : kRules) {
+    if (r.type != type) continue;
+    if (given.find_first_of(r.forbidden) != std::string_view::npos)
+      return Status(Errc::InvalidArg, "Invalid arguments for type " + std::string(type));
+    return Status::ok();
+  }
+  return Status(Errc::InvalidArg, "Invalid address type " + std::string(type));
+}
+
 bool dhcp_hostname_valid(std::string_view name) {
   if (name.empty() || name == " ") return true;
   size_t max = name.back() == '.' ? 254 : 253;

@@ -42,6 +42,14 @@ Result<AddrconfConf> parse_interface_id(std::string_view text);
 // most once, at least one. InvalidArg otherwise.
 Status parse_addrconf_policy(std::string_view text, AddrconfConf* c);
 
+// The create-addr options that belong to one address type only (spec 2.2,
+// illumos ipadm.c), as option letters: static refuses -w -1 -h -i -p, dhcp
+// -a -d -i -p, addrconf -a -d -w -1 -h. `given` holds the letters of the
+// options present. InvalidArg "Invalid address type T" for an unknown
+// type, "Invalid arguments for type T" for a refused option (the detail is
+// the CLI's whole message). The one rule of the CLI and the daemon.
+Status check_addr_type_options(std::string_view type, std::string_view given);
+
 // Spec 3.4 host names: 1-253 chars (254 with a trailing dot); labels of
 // letters, digits and '-', '-' and '.' not first, not ending in '-'.
 // "" or " " mean none (valid).

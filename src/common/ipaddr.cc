@@ -56,6 +56,12 @@ IpAddr IpAddr::unmapped() const {
   return v4;
 }
 
+std::string address_detail(std::string_view text) {
+  constexpr size_t kMax = 64;
+  if (text.size() <= kMax) return std::string(text);
+  return std::string(text.substr(0, kMax)) + "...";
+}
+
 Result<AddrPlen> split_prefix(std::string_view text) {
   AddrPlen r;
   auto slash = text.find('/');
@@ -68,7 +74,7 @@ Result<AddrPlen> split_prefix(std::string_view text) {
   int v = -1;
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
   if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0)
-    return Result<AddrPlen>(Errc::BadAddr, std::string(text));
+    return Result<AddrPlen>(Errc::BadAddr, address_detail(text));
   r.prefixlen = v;
   return r;
 }

@@ -30,13 +30,18 @@ struct IpAddr {
   auto operator<=>(const IpAddr& o) const = default;
 };
 
+// The text of a refused address as a Status detail: as given up to 64
+// characters, else its first 64 and "...", so that an error reply stays
+// small whatever a client sent.
+std::string address_detail(std::string_view text);
+
 // A local address with optional prefix length, as written by the user:
 // "ADDR" or "ADDR/PLEN". Host names are not resolved here.
 struct AddrPlen {
   std::string host;                 // the text before '/'
   std::optional<int> prefixlen;     // explicit /PLEN, if given
 };
-// Splits "X/N"; BadAddr if N is not a decimal number.
+// Splits "X/N"; BadAddr (address_detail of text) if N is not a decimal number.
 Result<AddrPlen> split_prefix(std::string_view text);
 
 // Default prefix length (spec 3.3): IPv4 classful (A /8, B /16, C /24; class

@@ -36,8 +36,10 @@
 
 namespace ipadm::core {
 
-// Resolves a host name or numeric address to exactly one address.
-// BadHostname if it maps to several, BadAddr if it does not resolve.
+// Resolves a host name to exactly one address. BadHostname if it maps to
+// several, BadAddr if it does not resolve. The Service asks it for valid
+// host names only (core/static_addr.h); resolve_host also reads numeric
+// text itself, strictly (inet_pton forms, never getaddrinfo).
 using Resolver = std::function<Result<IpAddr>(const std::string& host)>;
 Result<IpAddr> resolve_host(const std::string& host);  // getaddrinfo
 

@@ -1,5 +1,5 @@
 // Address handlers: create-addr, delete-addr, show-addr; static addresses.
-#include <netdb.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include <cstring>
@@ -7,45 +7,15 @@
 #include <set>
 #include <tuple>
 
+#include "common/addr_check.h"
 #include "core/service.h"
 #include "core/show.h"
+#include "core/static_addr.h"
 
 namespace ipadm::core {
 
 namespace {
 constexpr int kDadWaitMs = 1000;  // illumos DAD_WAIT_TIME
-}
-
-Result<IpAddr> resolve_host(const std::string& host) {
-  if (auto a = IpAddr::parse(host)) return a->unmapped();
-  if (host.find('\0') != host.npos) return Status(Errc::BadAddr, "NUL in the address");
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || !res)
-    return Status(Errc::BadAddr, host);
-  std::vector<IpAddr> found;
-  for (addrinfo* p = res; p; p = p->ai_next) {
-    IpAddr a;
-    if (p->ai_family == AF_INET) {
-      a.family = AF_INET;
-      std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr, 4);
-    } else if (p->ai_family == AF_INET6) {
-      a.family = AF_INET6;
-      std::memcpy(a.bytes.data(), &reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr, 16);
-      a = a.unmapped();
-    } else {
-      continue;
-    }
-    bool dup = false;
-    for (auto& f : found) dup |= f == a;
-    if (!dup) found.push_back(a);
-  }
-  freeaddrinfo(res);
-  if (found.empty()) return Status(Errc::BadAddr, host);
-  if (found.size() > 1) return Status(Errc::BadHostname, host);
-  return found[0];
 }
 
 store::AddrRecord to_record(const AddrObj& o, bool persist_up) {
@@ -78,33 +48,37 @@ netlink::AddrRequest to_request(const AddrObj& o, int ifindex) {
 }
 
 // Builds the live object of a static address from the text the user typed
-// (or the store holds): "ADDR[/PLEN]" and an optional remote "ADDR".
+// (or the store holds): "ADDR[/PLEN]" and an optional remote "ADDR", read
+// strictly and checked (core/static_addr.h); the text persisted is
+// StaticHost::stored.
 Result<AddrObj> Service::build_static_locked_(const std::string& aobjname,
                                               const std::string& ifname,
                                               const std::string& local_text,
                                               const std::string& remote_text) {
   auto lp = split_prefix(local_text);
   IPADM_TRY(lp);
-  if (lp->host.empty()) return Status(Errc::BadAddr, local_text);
-  auto local = resolve_(lp->host);
+  auto loopback = [&] {  // a missing link: Enxio when plumbing
+    auto link = kernel_.link_by_name(ifname);
+    return link && (link->flags & IFF_LOOPBACK);
+  };
+  auto local = read_static_host(resolve_, lp->host, ifname, loopback);
   IPADM_TRY(local);
-  if (local->is_zero()) return Status(Errc::BadAddr, local_text);
   AddrObj o;
   o.aobjname = aobjname;
   o.ifname = ifname;
-  o.family = local->family;
+  o.family = local->addr.family;
   o.atype = AddrType::Static;
-  o.local = *local;
-  o.local_text = lp->host;
+  o.local = local->addr;
+  o.local_text = local->stored;
   if (!remote_text.empty()) {
-    if (remote_text.find('/') != std::string::npos) return Status(Errc::BadAddr, remote_text);
-    auto remote = resolve_(remote_text);
+    if (remote_text.find('/') != std::string::npos)
+      return Status(Errc::BadAddr, address_detail(remote_text));
+    auto remote = read_static_host(resolve_, remote_text, ifname, loopback);
     IPADM_TRY(remote);
-    if (remote->family != local->family)
+    if (remote->addr.family != o.family)
       return Status(Errc::InvalidArg, "local and remote addresses of different families");
-    if (remote->is_zero()) return Status(Errc::BadAddr, remote_text);
-    o.remote = *remote;
-    o.remote_text = remote_text;
+    o.remote = remote->addr;
+    o.remote_text = remote->stored;
   }
   if (lp->prefixlen) {
     IPADM_TRY(check_prefixlen(o.local, *lp->prefixlen));
@@ -117,6 +91,7 @@ Result<AddrObj> Service::build_static_locked_(const std::string& aobjname,
     IPADM_TRY(d);
     o.prefixlen = *d;
   }
+  IPADM_TRY(check_not_broadcast(o.local, o.prefixlen, local_text));
   return o;
 }
 
@@ -186,6 +161,7 @@ Status Service::addr_from_kernel_locked_(const AddrObj& o, int ifindex) {
 }
 
 Status Service::create_addr(const rpc::CreateAddrReq& req) {
+  IPADM_TRY(check_create_addr_fields(req));
   if (req.type() == "dhcp") return create_dhcp_(req);
   if (req.type() == "addrconf") {
     std::lock_guard lock(mu_);

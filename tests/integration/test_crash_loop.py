@@ -52,6 +52,7 @@ ITERATIONS = int(os.environ.get("IPADM_CRASH_ITERATIONS", "300"))
 SEED = int(os.environ.get("IPADM_CRASH_SEED", str(int(time.time()) % 100000)))
 CLIENTS = 2
 MAX_OBJS_PER_CLIENT = 30
+MAX_DELETES_KEPT = 5000      # see Model.forget_old_deletes
 KILL_DELAY = (0.0, 0.4)      # seconds after the clients start
 
 
@@ -100,9 +101,17 @@ class Model:
     def __init__(self):
         self.lock = threading.Lock()
         self.objs = {}            # name -> Obj (acknowledged state)
-        self.deleted = {}         # name -> (local, plen): acknowledged deletes
+        self.deleted = {}         # name -> (local, plen): acknowledged deletes,
+                                  # the last MAX_DELETES_KEPT (insertion order)
         self.iface = None         # veth2: None | "persist" | "temp"
         self.counter = 0
+
+    def forget_old_deletes(self):
+        """Keeps the check of deletes O(1) per iteration in long loops and
+        lets the 65,536 IPv4 subnets of choose_op wrap around: a delete is
+        checked for MAX_DELETES_KEPT more deletes, then forgotten."""
+        while len(self.deleted) >= MAX_DELETES_KEPT:
+            del self.deleted[next(iter(self.deleted))]
 
     def next_id(self):
         with self.lock:
@@ -157,6 +166,7 @@ def apply_ack(model, op):
             model.objs[op.obj.name] = op.obj
         elif op.kind == "delete":
             model.objs.pop(op.obj.name, None)
+            model.forget_old_deletes()
             model.deleted[op.obj.name] = op.obj.key()
         elif op.kind in ("down", "up"):
             o = model.objs[op.obj.name]
@@ -420,6 +430,7 @@ def repair(root, model, inflight, obs):
                            check=True)
         with model.lock:
             model.objs.pop(o.name, None)
+            model.forget_old_deletes()
             model.deleted[o.name] = o.key()
     return v
 
@@ -589,7 +600,11 @@ def die_with_parent():
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
 
-def test_crash_loop():
+def run_loop(iterations, seed, timeout=1200):
+    """One crash loop of `iterations` iterations in a fresh namespace pair;
+    prints the per-violation reports and the outcome table, returns
+    (exit status of the inner loop, summary dict). Used by test_crash_loop
+    and by tests/soak/kill_loop.py (the long SIGKILL loop)."""
     with Env() as e:
         rl.open_root(e.root)
         run(["ip", "-n", e.ns, "link", "add", "veth2", "type", "veth", "peer", "name", "veth3"])
@@ -598,18 +613,18 @@ def test_crash_loop():
         cfg = os.path.join(e.root, "crash-loop.json")
         summary = os.path.join(e.root, "crash-loop-summary.json")
         with open(cfg, "w") as f:
-            json.dump({"root": e.root, "iterations": ITERATIONS, "seed": SEED,
+            json.dump({"root": e.root, "iterations": iterations, "seed": seed,
                        "summary": summary}, f)
-        print("crash loop: %d iterations, seed %d" % (ITERATIONS, SEED))
+        print("crash loop: %d iterations, seed %d" % (iterations, seed))
         sys.stdout.flush()
         try:
             p = subprocess.run(["ip", "netns", "exec", e.ns, sys.executable,
                                 os.path.abspath(__file__), "--inner", cfg],
-                               timeout=1200, env=clean_env(), preexec_fn=die_with_parent)
+                               timeout=timeout, env=clean_env(), preexec_fn=die_with_parent)
         finally:
             for pid in daemons_with_root(e.root):   # only if the inner loop died
                 os.kill(pid, signal.SIGKILL)
-        s = {"stats": {}, "violations": {}}
+        s = {"stats": {}, "violations": {}, "outcomes": {}}
         if os.path.exists(summary):
             with open(summary) as f:
                 s = json.load(f)
@@ -631,13 +646,18 @@ def test_crash_loop():
                     sys.stdout.write(f.read()[-3000:])
             except OSError:
                 pass
-        check(p.returncode == 0, "crash loop failed (seed %d)" % SEED)
-        stats = s["stats"]
-        check(stats["iterations"] >= ITERATIONS, "only %d iterations" % stats["iterations"])
-        if s["violations"]:
-            raise TestFailure("%d violation(s) in %d iteration(s) (seed %d)"
-                              % (sum(s["violations"].values()),
-                                 stats.get("iterations with violations", 0), SEED))
+        return p.returncode, s
+
+
+def test_crash_loop():
+    rc, s = run_loop(ITERATIONS, SEED)
+    check(rc == 0, "crash loop failed (seed %d)" % SEED)
+    stats = s["stats"]
+    check(stats["iterations"] >= ITERATIONS, "only %d iterations" % stats["iterations"])
+    if s["violations"]:
+        raise TestFailure("%d violation(s) in %d iteration(s) (seed %d)"
+                          % (sum(s["violations"].values()),
+                             stats.get("iterations with violations", 0), SEED))
 
 
 def test_delete_keeps_other_objects():

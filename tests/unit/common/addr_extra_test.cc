@@ -64,3 +64,30 @@ TEST(AddrExtra, LinkLocalFromMacOrToken) {
 
 }  // namespace
 }  // namespace ipadm
+
+namespace ipadm {
+namespace {
+
+// The CLI and the daemon share this rule (issue 11 item 10).
+TEST(AddrExtra, TypeOptions) {
+  for (const char* ok : {"", "a", "ad"}) EXPECT_TRUE(check_addr_type_options("static", ok).is_ok());
+  for (const char* ok : {"", "w1h"}) EXPECT_TRUE(check_addr_type_options("dhcp", ok).is_ok());
+  for (const char* ok : {"", "ip"}) EXPECT_TRUE(check_addr_type_options("addrconf", ok).is_ok());
+  struct Case {
+    const char* type;
+    const char* refused;
+  } cases[] = {{"static", "w1hip"}, {"dhcp", "adip"}, {"addrconf", "adw1h"}};
+  for (auto& c : cases)
+    for (const char* p = c.refused; *p; ++p) {
+      Status s = check_addr_type_options(c.type, std::string(1, *p));
+      EXPECT_EQ(s.code(), Errc::InvalidArg) << c.type << " -" << *p;
+      EXPECT_EQ(s.detail(), std::string("Invalid arguments for type ") + c.type);
+    }
+  Status s = check_addr_type_options("bogus", "");
+  EXPECT_EQ(s.code(), Errc::InvalidArg);
+  EXPECT_EQ(s.detail(), "Invalid address type bogus");
+  EXPECT_EQ(check_addr_type_options("", "").detail(), "Invalid address type ");
+}
+
+}  // namespace
+}  // namespace ipadm

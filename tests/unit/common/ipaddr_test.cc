@@ -79,3 +79,19 @@ TEST(Prefix, Broadcast) {
 }
 
 }  // namespace ipadm
+
+namespace ipadm {
+namespace {
+
+TEST(IpAddrDetail, LongTextIsCut) {
+  EXPECT_EQ(address_detail("192.0.2.010"), "192.0.2.010");
+  EXPECT_EQ(address_detail(std::string(64, 'a')), std::string(64, 'a'));
+  EXPECT_EQ(address_detail(std::string(65, 'a')), std::string(64, 'a') + "...");
+  auto r = split_prefix("10.0.0.1/" + std::string(100, '9'));
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().code(), Errc::BadAddr);
+  EXPECT_EQ(r.status().detail().size(), 67u);
+}
+
+}  // namespace
+}  // namespace ipadm
