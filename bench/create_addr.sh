@@ -4,6 +4,8 @@
 #   bench/create_addr.sh [RUNS] [SIZES]
 #     RUNS   samples per row (default 30)
 #     SIZES  store sizes for part 2 (default "10 1000 100000")
+#   IPMGMTD_OPTS="-A 0"  extra daemon options (here: no IPv4 ARP probes, so
+#                        create-addr does not wait the 0.55 s of RFC 5227)
 #
 # Part 1: in a fresh namespace, one persistent `ipadm create-addr` (process
 #   start to exit: exec, connect, handshake, request, kernel add, durable
@@ -126,7 +128,7 @@ ns_gone() {
 daemon_start() {
   local ns=$1 root=$2 t0 i
   t0=$EPOCHREALTIME
-  "${RT[@]+"${RT[@]}"}" ip netns exec "$ns" "$IPMGMTD" -f -R "$root" </dev/null >>"$root.log" 2>&1 &
+  "${RT[@]+"${RT[@]}"}" ip netns exec "$ns" "$IPMGMTD" -f -R "$root" ${IPMGMTD_OPTS:-} </dev/null >>"$root.log" 2>&1 &
   DPID=$!
   PIDS+=("$DPID")
   for i in $(seq 1 3000); do

@@ -18,7 +18,8 @@ def main(raw, out):
     for r in rows:
         if r["seconds"] in ("", "NA"):
             continue
-        key = (r["fam"], int(r["n"]), r["tool"])
+        tool = r["tool"].split(" (")[0] if r["tool"] != FLOOR else FLOOR  # "networkd (8192 = ...)"
+        key = (r["fam"], int(r["n"]), tool)
         med.setdefault(key, []).append(float(r["seconds"]))
         ok[key] = ok.get(key, True) and r["ok"] == "1"
     groups = sorted({(f, n) for f, n, _ in med})
@@ -52,7 +53,7 @@ def main(raw, out):
             svg.append(f'<text x="{x+bw*0.45:.1f}" y="{y(ratio)-3:.1f}" text-anchor="middle" font-size="9">{ratio:.2f}</text>')
         svg.append(f'<text x="{L+gi*gw+gw/2:.1f}" y="{H-B+16}" text-anchor="middle">IPv{fam}, {n:,}</text>')
     for ti, tool in enumerate(tools):
-        x = L + ti * 150
+        x = L + ti * 170
         svg.append(f'<rect x="{x}" y="{H-22}" width="10" height="10" fill="{COLORS[ti % len(COLORS)]}"/>'
                    f'<text x="{x+14}" y="{H-13}">{tool}</text>')
     svg.append("</svg>")
