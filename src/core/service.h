@@ -302,5 +302,8 @@ class Service {
 // Static address record <-> live object conversions.
 store::AddrRecord to_record(const AddrObj& o, bool persist_up);
 netlink::AddrRequest to_request(const AddrObj& o, int ifindex);
+// A DHCP object without its lease (no address, no routers); the kernel is
+// not touched (service_dhcp.cc).
+void forget_lease(AddrObj* o);
 
 }  // namespace ipadm::core

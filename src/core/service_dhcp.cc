@@ -179,6 +179,10 @@ void Service::drop_lease_locked_(AddrObj* o) {
     for (const IpAddr& gw : o->routers) kernel_.route_del(router_route(*idx, gw, 0)).ignore();
     if (!o->local.is_zero() && o->up) addr_from_kernel_locked_(*o, *idx).ignore();
   }
+  forget_lease(o);
+}
+
+void forget_lease(AddrObj* o) {
   o->routers.clear();
   o->local = zero_v4();
   o->prefixlen = 0;

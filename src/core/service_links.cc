@@ -45,11 +45,7 @@ bool Service::link_gone(const std::string& ifname) {
     }
     AddrObj k = *a;
     k.flags = kPersist;
-    if (k.atype == AddrType::Dhcp) {  // the lease went with the link
-      k.local = IpAddr::parse("0.0.0.0").value();
-      k.prefixlen = 0;
-      k.routers.clear();
-    }
+    if (k.atype == AddrType::Dhcp) forget_lease(&k);  // the lease went with the link
     keep.push_back(std::move(k));
   }
   props_.forget_if(ifname);
