@@ -206,6 +206,9 @@ class Service {
   Status adopt_imported_locked_(const store::ConfSnapshot& next);
   Status reconcile_locked_();
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
+  // One enable of a persistent interface from the store (service_enable.cc):
+  // enable-if, restore and hotplug.
+  class IfEnable;
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<bool> plumb_ipv6_locked_(const std::string& ifname, bool adopt, LinkChanges* changes);
