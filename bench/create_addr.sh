@@ -174,6 +174,7 @@ print(sum(1 for l in json.load(sys.stdin) for a in l["addr_info"] if a["local"].
 }
 
 OUT=$(mktemp -d /tmp/ipadmb.XXXXXX)
+chmod 0755 "$OUT"  # ipmgmtd's user (netadm) must traverse it to its root
 TMPS+=("$OUT")
 RAW=$OUT/raw.txt
 : >"$RAW"
