@@ -180,7 +180,7 @@ Result<rpc::ShowAddrReply> Client::show_addr(const std::string& aobjname,
   q.mutable_show_addr()->set_ifname(ifname);
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->show_addr();
+  return std::move(*r->mutable_show_addr());  // no copy of a long listing
 }
 
 Status Client::addr_op(rpc::Request::BodyCase op, const rpc::AddrObjReq& req) {
