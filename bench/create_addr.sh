@@ -191,6 +191,22 @@ p = sys.argv[1]
 print(sum(1 for l in json.load(sys.stdin) for a in l["addr_info"] if a["local"].startswith(p)))' "$2"
 }
 
+# fill_store DB IFNAME V6 N: interface IFNAME (v4, and v6 if V6=1) and N
+# static IPv4 objects IFNAME/a<i> = 10.64.0.0 + i, /32 (docs/store-format.md).
+fill_store() {
+  sqlite3 "$1" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+INSERT INTO interfaces(ifname, v4, v6) VALUES('$2', 1, $3);
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $4)
+INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
+SELECT '$2/a' || i, '$2', 2, 1,
+       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
+FROM n;
+COMMIT;
+SQL
+}
+
 OUT=$(mktemp -d /tmp/ipadmb.XXXXXX)
 chmod 0755 "$OUT"  # ipmgmtd's user (netadm) must traverse it to its root
 TMPS+=("$OUT")
@@ -248,17 +264,7 @@ for N in $SIZES; do
   daemon_stop
   DB=$ROOT2/etc/ipadm/ipadm.db
   t0=$EPOCHREALTIME
-  sqlite3 "$DB" <<SQL
-PRAGMA foreign_keys = ON;
-BEGIN;
-INSERT INTO interfaces(ifname, v4, v6) VALUES('vbulk0', 1, 1);
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $N)
-INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
-SELECT 'vbulk0/a' || i, 'vbulk0', 2, 1,
-       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
-FROM n;
-COMMIT;
-SQL
+  fill_store "$DB" vbulk0 1 "$N"
   P2_FILL[$N]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
   got=$(sqlite3 "$DB" "SELECT count(*) FROM addrs WHERE ifname = 'vbulk0'")
   [ "$got" = "$N" ] || { echo "bench: store holds $got rows, want $N" >&2; exit 1; }
@@ -294,17 +300,7 @@ for N in $SAME_SIZES; do
   daemon_start "$NS3" "$ROOT3"
   daemon_stop
   DB=$ROOT3/etc/ipadm/ipadm.db
-  sqlite3 "$DB" <<SQL
-PRAGMA foreign_keys = ON;
-BEGIN;
-INSERT INTO interfaces(ifname, v4, v6) VALUES('veth0', 1, 0);
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $N)
-INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
-SELECT 'veth0/a' || i, 'veth0', 2, 1,
-       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
-FROM n;
-COMMIT;
-SQL
+  fill_store "$DB" veth0 0 "$N"
   daemon_start "$NS3" "$ROOT3"
   ip netns exec "$NS3" "$IPADM" -R "$ROOT3" restore >/dev/null
   got=$(count_v4 "$NS3" 10.6)
