@@ -340,5 +340,6 @@ echo "loadavg_end: $(cat /proc/loadavg)" >>"$OUT/env.txt"
 
 # summary: median per (tool, fam, n), ratio against the floor of the same fam/N
 python3 "$HERE/restore_summary.py" "$RAW" | tee "$OUT/summary.md"
-python3 "$HERE/restore_plot.py" "$RAW" "$OUT/restore-ratios.svg" && echo "plot: $OUT/restore-ratios.svg"
+python3 "$HERE/restore_plot.py" "$RAW" "$OUT/restore-ratios.svg" "$OUT/restore-times.svg" &&
+  echo "plots: $OUT/restore-ratios.svg $OUT/restore-times.svg"
 echo "raw: $RAW" >&2

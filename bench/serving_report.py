@@ -7,9 +7,9 @@ OUTDIR/serving-summary.md (markdown tables) and two SVG plots:
 RAW columns: part n tool clients rep value p50_us p99_us, where value is
 seconds (parts listing, restart) or requests/s (part rpc). Standard library
 only: the SVG is written by hand."""
-import csv, math, os, statistics, sys
+import csv, os, statistics, sys
 
-COLORS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+from svgplot import line_plot
 
 
 def load(raw):
@@ -22,48 +22,6 @@ def load(raw):
 
 def med(rows, field="value"):
     return statistics.median(float(r[field]) for r in rows)
-
-
-def line_plot(path, title, xlabel, ylabel, series, logx=True, logy=True):
-    """series: [(label, [(x, y), ...])]; log axes in powers of 10 (y) / the x values."""
-    W, H, L, R, T, B = 720, 380, 70, 170, 30, 50
-    xs = sorted({x for _, pts in series for x, _ in pts})
-    ys = [y for _, pts in series for _, y in pts if y > 0]
-    if not xs or not ys:
-        return
-    f = (lambda v: math.log10(v)) if logy else (lambda v: v)
-    ylo, yhi = (math.floor(f(min(ys))), math.ceil(f(max(ys)))) if logy else (0, max(ys) * 1.1)
-    if ylo == yhi:
-        yhi += 1
-    gx = (lambda v: math.log10(v)) if logx else (lambda v: v)
-    xlo, xhi = gx(xs[0]), gx(xs[-1])
-    if xlo == xhi:
-        xhi += 1
-    px = lambda x: L + (W - L - R) * (gx(x) - xlo) / (xhi - xlo)
-    py = lambda y: T + (H - T - B) * (1 - (f(y) - ylo) / (yhi - ylo))
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="11">',
-           f'<rect width="{W}" height="{H}" fill="#fff"/>',
-           f'<text x="{(W - R + L) / 2}" y="18" text-anchor="middle" font-size="13">{title}</text>',
-           f'<text x="{(W - R + L) / 2}" y="{H - 8}" text-anchor="middle">{xlabel}</text>',
-           f'<text x="14" y="{(H - B + T) / 2}" text-anchor="middle" transform="rotate(-90 14 {(H - B + T) / 2})">{ylabel}</text>']
-    ticks = [10 ** e for e in range(ylo, yhi + 1)] if logy else [yhi * i / 5 for i in range(6)]
-    for t in ticks:
-        out.append(f'<line x1="{L}" x2="{W - R}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#ddd"/>'
-                   f'<text x="{L - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
-    for x in xs:
-        out.append(f'<line x1="{px(x):.1f}" x2="{px(x):.1f}" y1="{T}" y2="{H - B}" stroke="#eee"/>'
-                   f'<text x="{px(x):.1f}" y="{H - B + 14}" text-anchor="middle">{x:,}</text>')
-    for i, (label, pts) in enumerate(series):
-        c = COLORS[i % len(COLORS)]
-        pts = sorted(p for p in pts if p[1] > 0)
-        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2" points="' +
-                   " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts) + '"/>')
-        out += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{c}"/>' for x, y in pts]
-        ly = T + 10 + i * 16
-        out.append(f'<rect x="{W - R + 10}" y="{ly - 8}" width="10" height="10" fill="{c}"/>'
-                   f'<text x="{W - R + 24}" y="{ly + 1}">{label}</text>')
-    out.append("</svg>")
-    open(path, "w").write("\n".join(out) + "\n")
 
 
 def main(raw, outdir):
