@@ -33,7 +33,7 @@ def line_plot(path, title, xlabel, ylabel, series, logx=True, logy=True):
     ticks = [10 ** e for e in range(ylo, yhi + 1)] if logy else [yhi * i / 5 for i in range(6)]
     for t in ticks:
         out.append(f'<line x1="{L}" x2="{W - R}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#ddd"/>'
-                   f'<text x="{L - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{t:g}</text>')
+                   f'<text x="{L - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{f"{t:,.0f}" if t >= 1 else f"{t:g}"}</text>')
     for x in xs:
         out.append(f'<line x1="{px(x):.1f}" x2="{px(x):.1f}" y1="{T}" y2="{H - B}" stroke="#eee"/>'
                    f'<text x="{px(x):.1f}" y="{H - B + 14}" text-anchor="middle">{x:,}</text>')
