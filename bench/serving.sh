@@ -18,7 +18,8 @@
 #   exec to exit with its output to /dev/null.
 #   Checks: the kernel holds the N addresses; show-addr -p lists the N
 #   objects; the human form prints the same rows plus one header.
-# Part 2, read RPC: bench_load (bench/tools/rpc_load.cc) sends show-if of
+# Part 2, read RPC: bench_load (bench/tools/rpc_load.cc, built by this
+#   script with the project's CMake, as bench_echo) sends show-if of
 #   the link carrying 10 or 10,000 addresses, one request at a time per
 #   client, over libipadm, for RPC_SECONDS, at each client count; the same
 #   request bytes to bench_echo (bench/tools/echo_server.cc, a raw
@@ -62,8 +63,12 @@ RT=()
 PER_LINK=10000
 
 [ "$(id -u)" = 0 ] || { echo "serving.sh: needs root" >&2; exit 1; }
+# The echo server and the load client (bench/tools) are built here, with the
+# project's CMake, in the same build tree as the programs measured.
+cmake --build "$BUILD" --target bench_echo bench_load >/dev/null ||
+  { echo "serving.sh: cannot build bench_echo and bench_load in $BUILD" >&2; exit 1; }
 for b in "$IPADM" "$IPMGMTD" "$ECHO" "$LOAD"; do
-  [ -x "$b" ] || { echo "serving.sh: build first ($b: cmake --build build --target ipadm-cli ipmgmtd bench_echo bench_load)" >&2; exit 1; }
+  [ -x "$b" ] || { echo "serving.sh: build first ($b: cmake --build build --target ipadm-cli ipmgmtd)" >&2; exit 1; }
 done
 command -v sqlite3 >/dev/null || { echo "serving.sh: sqlite3 missing (scripts/deps.sh)" >&2; exit 1; }
 
