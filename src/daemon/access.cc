@@ -10,6 +10,7 @@ std::optional<Access> access_of(rpc::Request::BodyCase body) {
     case R::kShowAddr:
     case R::kShowProp:
     case R::kExportConf:
+    case R::kWaitOnline:
       return Access::Read;
     case R::kCreateIf:
     case R::kDeleteIf:

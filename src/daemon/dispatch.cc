@@ -44,6 +44,7 @@ bool with_items(rpc::Reply& r, rpc::Reply::BodyCase kind, F&& f) {
     case rpc::Reply::kExportConf: f(r.mutable_export_conf()->mutable_chunk()); return true;
     case rpc::Reply::kImportConf: f(r.mutable_import_conf()->mutable_warnings()); return true;
     case rpc::Reply::kShowProp: f(r.mutable_show_prop()->mutable_props()); return true;
+    case rpc::Reply::kWaitOnline: f(r.mutable_wait_online()->mutable_objs()); return true;
     default: return false;
   }
 }
@@ -148,6 +149,12 @@ rpc::Reply dispatch(core::Service& svc, const rpc::Request& req) {
     case R::kShowProp: {
       auto r = svc.show_prop(req.show_prop());
       if (r) *reply.mutable_show_prop() = std::move(*r);
+      st = r.status();
+      break;
+    }
+    case R::kWaitOnline: {
+      auto r = svc.wait_online(req.wait_online());
+      if (r) *reply.mutable_wait_online() = std::move(*r);
       st = r.status();
       break;
     }
