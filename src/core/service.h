@@ -142,7 +142,7 @@ class Service {
   // (an interface name stands for the interface and all its objects). A
   // snapshot under the service lock, never a wait: `ipadm wait-online`
   // polls it. Unknown names: NotFound (address object) or Enxio
-  // (interface), the detail naming it; an invalid one: InvalidArg.
+  // (interface); an invalid one: InvalidArg; the detail is the name.
   Result<rpc::WaitOnlineReply> wait_online(const rpc::WaitOnlineReq& req);
 
   // ---- DHCP (service_dhcp.cc) ----

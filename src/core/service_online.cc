@@ -66,12 +66,12 @@ Result<rpc::WaitOnlineReply> Service::wait_online(const rpc::WaitOnlineReq& req)
   }
   for (const std::string& name : req.names()) {
     if (name.find('/') != std::string::npos) {
-      IPADM_TRY(aobjname_locked_(name));
+      if (!aobjname_locked_(name)) return Status(Errc::InvalidArg, name);
       if (!map_.find_addr(name) && !prec.count(name)) return Status(Errc::NotFound, name);
       want(aobjs, name);
       continue;
     }
-    if (!ifname_valid(name)) return Status(Errc::InvalidArg, "invalid interface name");
+    if (!ifname_valid(name)) return Status(Errc::InvalidArg, name);
     if (!map_.find_if(name) && !pif.count(name)) return Status(Errc::Enxio, name);
     want(ifs, name);
     for (const auto& r : *precs)

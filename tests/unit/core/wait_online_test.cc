@@ -132,7 +132,9 @@ TEST_F(WaitOnlineTest, UnknownNamesAreRefusedByName) {
   EXPECT_EQ(r.status().detail(), "nosuch0");
   // veth1 exists in the kernel but is not configured: unknown to ipadm.
   EXPECT_EQ(online({"veth1"}).status().code(), Errc::Enxio);
-  EXPECT_EQ(online({"a/b/c"}).status().code(), Errc::InvalidArg);
+  r = online({"a/b/c"});
+  EXPECT_EQ(r.status().code(), Errc::InvalidArg);
+  EXPECT_EQ(r.status().detail(), "a/b/c");
   EXPECT_EQ(online({std::string(100, 'x')}).status().code(), Errc::InvalidArg);
 }
 
