@@ -7,6 +7,8 @@
   short timeout returns 0 only once the kernel has cleared IFA_F_TENTATIVE
   (oracle: `ip -j addr`), after waiting; other requests are answered while a
   wait-online polls (the daemon never blocks in it).
+- An addrconf object: not ready while its link-local address is tentative,
+  ready once DAD cleared it.
 - A DHCP object without a server: wait-online -t 3 exits 1 after its timeout
   naming the object (no DHCP lease) and not the ready static one; a named
   subset without it returns 0 at once; once dnsmasq runs, the lease is
@@ -81,6 +83,24 @@ def test_waits_for_ipv6_dad():
             check(took < 1, "wait-online %s took %.1fs" % (args, took))
 
 
+def test_addrconf_waits_for_its_link_local():
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-if", "veth0")
+        e.settle("veth0")
+        slow_dad(e)
+        e.ipadm_ok("create-addr", "-T", "addrconf", "veth0/ll")
+        lls = [a["local"] for a in e.addr_info("veth0") if a["local"].startswith("fe80:")]
+        eq(len(lls), 1, "one link-local address: %r" % e.addr_info("veth0"))
+        check(tentative(e, lls[0]), "the link-local must still be tentative")
+        rc, _, err = e.ipadm("wait-online", "-t", "0", "veth0/ll")
+        eq(rc, 1, "wait-online -t 0 while DAD runs: %s" % err)
+        check("ipadm: veth0/ll: not online (tentative)" in err, err)
+        rc, _, err = e.ipadm("wait-online", "-t", "30")
+        eq(rc, 0, "wait-online once DAD is over: %s" % err)
+        check(not tentative(e, lls[0]), "returned while the link-local is tentative")
+
+
 def test_missing_lease_times_out():
     with Env() as e:
         e.no_tx_checksum()
@@ -124,4 +144,5 @@ def test_unknown_names():
 
 
 if __name__ == "__main__":
-    main([test_waits_for_ipv6_dad, test_missing_lease_times_out, test_unknown_names])
+    main([test_waits_for_ipv6_dad, test_addrconf_waits_for_its_link_local,
+          test_missing_lease_times_out, test_unknown_names])
