@@ -86,7 +86,7 @@ Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Ba
   auto has_v6 = plumb_link_locked_(ifname, *idx, changes);
   IPADM_TRY(has_v6);
   IPADM_TRY(changes->set_up());
-  IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0)};
+  IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0), *idx};
   IPADM_TRY(map_.put_if(o));
   if (persist) batch->add(store::PutIf{{ifname, true, *has_v6}});
   *created = true;
@@ -387,7 +387,7 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
     IPADM_TRY(map_.mirror_addrs(not_added));
     map_.commit_addrs(not_added);
   }
-  IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
+  IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist, *idx}));
   committed = true;
   // IPv4 DAD in the background: enable-if and boot restore do not wait;
   // addresses found in use are taken back later (service_dad4.cc).
