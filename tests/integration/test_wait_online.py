@@ -13,7 +13,7 @@
   naming the object (no DHCP lease) and not the ready static one; a named
   subset without it returns 0 at once; once dnsmasq runs, the lease is
   waited for and wait-online returns 0 with the lease in the kernel.
-- Unknown and invalid names: illumos wording, exit 1.
+- Unknown and invalid names: illumos wording, exit 1; any user may wait.
 """
 
 import os
@@ -23,6 +23,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import IPADM, Env, check, clean_env, eq, main  # noqa: E402
+
+NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 def tentative(e, local):
@@ -141,6 +143,9 @@ def test_unknown_names():
                      "ipadm: Could not wait for a/b/c: Invalid argument provided")
         e.ipadm_fail(["wait-online", "-t", "soon"], "ipadm: invalid timeout value 'soon'")
         e.ipadm_ok("wait-online", "-t", "5", "veth0/v4")
+        # A READ request: any user may wait (the service unit has no privilege).
+        rc, _, err = e.ipadm("wait-online", "-t", "5", user=NOBODY)
+        eq(rc, 0, "wait-online as nobody: %s" % err)
 
 
 if __name__ == "__main__":
