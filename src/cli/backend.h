@@ -39,6 +39,7 @@ class CliBackend {
   virtual Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req) = 0;
 
   virtual Result<rpc::RestoreReply> restore() = 0;
+  virtual Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names) = 0;
   virtual Result<std::string> export_conf(const std::string& format) = 0;
   // Returns the daemon's warnings (what was not imported, by line).
   virtual Result<std::vector<std::string>> import_conf(const std::string& text,

@@ -35,6 +35,9 @@ class ClientBackend final : public CliBackend {
     return client_.show_prop(req);
   }
   Result<rpc::RestoreReply> restore() override { return client_.restore(); }
+  Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names) override {
+    return client_.wait_online(names);
+  }
   Result<std::string> export_conf(const std::string& format) override {
     return client_.export_conf(format);
   }

@@ -52,6 +52,8 @@ constexpr Command kCommands[] = {
     {"restore", "restore", cmd_restore},
     {"export", "export [-f illumos|json]", cmd_export},
     {"import", "import [-e] [<file> | -]", cmd_import},
+    {"wait-online", "wait-online [-t <seconds>] [<interface> | <addrobj> ...]",
+     cmd_wait_online},
     {"help", "help [<subcommand>]", cmd_help},
 };
 
@@ -77,6 +79,11 @@ std::string full_usage() {
     s += '\n';
   }
   return s;
+}
+
+std::string echoed(const std::string& name) {
+  constexpr size_t kMax = 64;
+  return name.size() <= kMax ? name : name.substr(0, kMax) + "...";
 }
 
 CliBackend& Ctx::backend() {

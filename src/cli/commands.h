@@ -74,6 +74,10 @@ class Ctx {
   std::unique_ptr<CliBackend> backend_;
 };
 
+// An operand echoed in an error: a name longer than any valid one (a
+// hostile or mistaken 60 KB argument) is cut, so the message stays a line.
+std::string echoed(const std::string& name);
+
 using Handler = int (*)(Ctx& ctx, int argc, char** argv);
 
 struct Command {
@@ -114,6 +118,7 @@ int cmd_show_addrprop(Ctx&, int, char**);
 int cmd_restore(Ctx&, int, char**);
 int cmd_export(Ctx&, int, char**);
 int cmd_import(Ctx&, int, char**);
+int cmd_wait_online(Ctx&, int, char**);
 int cmd_help(Ctx&, int, char**);
 
 }  // namespace ipadm::cli

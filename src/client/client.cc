@@ -202,6 +202,15 @@ Status Client::addr_op(rpc::Request::BodyCase op, const rpc::AddrObjReq& req) {
   return status_of(call(std::move(q)));
 }
 
+Result<rpc::WaitOnlineReply> Client::wait_online(const std::vector<std::string>& names) {
+  rpc::Request q;
+  for (const std::string& n : names) q.mutable_wait_online()->add_names(n);
+  q.mutable_wait_online();  // set even when no name is given
+  auto r = call(std::move(q));
+  IPADM_TRY(r);
+  return r->wait_online();
+}
+
 Status Client::set_prop(const rpc::SetPropReq& req) {
   rpc::Request q;
   *q.mutable_set_prop() = req;

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/paths.h"
 #include "common/protocol.h"
@@ -49,6 +50,10 @@ class Client {
   // it is refused (IPADM_EBADE) and nothing is imported. allow_empty: an
   // empty configuration clears the store instead of being refused.
   Result<rpc::ImportReply> import_conf(const std::string& text, bool allow_empty = false);
+
+  // Readiness of the named interfaces and address objects (none: every
+  // enabled persistent object); a snapshot, see ipadm wait-online.
+  Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names);
 
   // Generic call: sends req (id filled in), merges streamed replies into one.
   Result<rpc::Reply> call(rpc::Request req);

@@ -11,7 +11,8 @@
 namespace ipadm {
 
 // 2: ImportReq carries offset, total and allow_empty (issue 11).
-constexpr uint32_t kProtocolVersion = 2;
+// 3: WaitOnlineReq/WaitOnlineReply (ipadm wait-online, issue 13).
+constexpr uint32_t kProtocolVersion = 3;
 // Hard cap on one datagram in either direction, checked before parsing.
 constexpr size_t kMaxMessage = 64 * 1024;
 // Streamed replies are cut so each chunk stays well below kMaxMessage.

@@ -147,6 +147,14 @@ class Service {
   Status enable_addr(const rpc::AddrObjReq& req);
   Status refresh_addr(const rpc::AddrObjReq& req);
 
+  // ---- network-online (service_online.cc, core/readiness.h) ----
+  // The readiness of every enabled persistent object, or of the named ones
+  // (an interface name stands for the interface and all its objects). A
+  // snapshot under the service lock, never a wait: `ipadm wait-online`
+  // polls it. Unknown names: NotFound (address object) or Enxio
+  // (interface); an invalid one: InvalidArg; the detail is the name.
+  Result<rpc::WaitOnlineReply> wait_online(const rpc::WaitOnlineReq& req);
+
   // ---- DHCP (service_dhcp.cc) ----
   // The agent that runs the DHCP clients; unset: create-addr -T dhcp fails
   // with DhcpStartError. Set before serving requests.
@@ -246,6 +254,7 @@ class Service {
   // The sink of Dad4: takes back the addresses found in use and schedules
   // their recovery probe; puts back a recovered one. Takes mu_.
   void on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts);
+  Result<rpc::ShowAddrReply> show_addr_locked_(const rpc::ShowAddrReq& req);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);

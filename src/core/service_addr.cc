@@ -318,6 +318,10 @@ Status Service::delete_addr_locked_(const rpc::DeleteAddrReq& req) {
 
 Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
   std::lock_guard lock(mu_);
+  return show_addr_locked_(req);
+}
+
+Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& req) {
   AddrFilter f{req.aobjname(), req.ifname()};
   if (!f.aobjname.empty()) {
     auto name = aobjname_locked_(f.aobjname);

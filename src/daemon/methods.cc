@@ -110,6 +110,10 @@ constexpr Method kMethods[] = {
      list<P::kExportConf>([](P& r) { return r.mutable_export_conf()->mutable_chunk(); })},
     {R::kImportConf, kWrite, run_import,
      list<P::kImportConf>([](P& r) { return r.mutable_import_conf()->mutable_warnings(); })},
+    // ---- network-online ----
+    {R::kWaitOnline, kRead,
+     result_of<&S::wait_online, &R::wait_online, &P::mutable_wait_online>,
+     list<P::kWaitOnline>([](P& r) { return r.mutable_wait_online()->mutable_objs(); })},
 };
 
 }  // namespace

@@ -36,6 +36,8 @@ EXPECTED = [
     "usr/sbin/ipadm",
     "usr/lib/systemd/system/ipmgmtd.service",
     "usr/lib/systemd/system/ipadm-restore.service",
+    "usr/lib/systemd/system/ipadm-wait-online.service",
+    "usr/share/bash-completion/completions/ipadm",
     "usr/lib/sysusers.d/ipadm.conf",
     "usr/lib/tmpfiles.d/ipadm.conf",
     "usr/share/man/man8/ipmgmtd.8",
@@ -190,7 +192,8 @@ class PackageTest:
             # The units name /usr/sbin/...; point them at the extracted binaries.
             udir = os.path.join(self.tmp, "units")
             os.makedirs(udir)
-            for u in ("ipmgmtd.service", "ipadm-restore.service"):
+            units = ("ipmgmtd.service", "ipadm-restore.service", "ipadm-wait-online.service")
+            for u in units:
                 with open(os.path.join(self.root, "usr/lib/systemd/system", u)) as f:
                     text = f.read()
                 check("ExecStart=/usr/sbin/" in text, u + ": ExecStart is not /usr/sbin/...")
@@ -198,7 +201,7 @@ class PackageTest:
                                     "ExecStart=" + os.path.join(self.root, "usr/sbin") + "/")
                 with open(os.path.join(udir, u), "w") as f:
                     f.write(text)
-            p = run([sa, "verify", "--man=no", "./ipmgmtd.service", "./ipadm-restore.service"],
+            p = run([sa, "verify", "--man=no"] + ["./" + u for u in units],
                     check_rc=False, cwd=udir)
             msg = (p.stdout + p.stderr).strip()
             if p.returncode != 0 and re.search(r"not been booted with systemd|Failed to connect "

@@ -14,12 +14,17 @@ Boot 1: the package's units were enabled by dpkg before the boot.
 ipmgmtd.service (Type=notify) is active without a restart; its main process
 runs as netadm with CAP_NET_ADMIN + CAP_NET_RAW effective, an empty bounding
 set, no groups and no-new-privs (/proc/PID/status); ipadm-restore.service
-finished before network.target. Persistent and temporary addresses and a
+finished before network.target, and ipadm-wait-online.service before
+network-online.target (pulled in by a probe unit of the test's, ordered after
+it). Persistent and temporary addresses and a
 protocol property are set with ipadm and checked with `ip -j` and
 /proc/sys/net from the host; `systemctl restart ipmgmtd` changes nothing in
 the kernel. Boot 2, after the container was powered off and the namespace's
 addresses flushed and its link set down (a reboot of the network state):
-ipadm-restore.service re-creates exactly the persistent part.
+ipadm-restore.service re-creates exactly the persistent part; with IPv6 DAD
+made slow (dad_transmits=3, 1 s apart), ipadm-wait-online.service waits for
+it, so the probe unit started after network-online.target finds both
+persistent addresses in the kernel and none tentative.
 
 Environment: IPADM_BIN (<build>/ipadm; the build directory is its dirname).
 Exit status: 0 passed, 1 failed, 77 skipped (not root, or systemd-nspawn,
@@ -94,6 +99,11 @@ class Container:
                     fh.writelines(lines)
         for d in ("etc/ipadm", "run/ipadm"):
             shutil.rmtree(os.path.join(self.root, d), ignore_errors=True)
+        # A service that needs the network online, as a real one would.
+        with open(os.path.join(wants, PROBE), "w") as f:
+            f.write(PROBE_UNIT)
+        os.makedirs(os.path.join(wants, "multi-user.target.wants"))
+        os.symlink("../" + PROBE, os.path.join(wants, "multi-user.target.wants", PROBE))
         shutil.copy(deb, os.path.join(self.root, "root/ipadm.deb"))
         # Installed before the first boot, as on a real host: dpkg enables
         # the units; systemd is not running in there yet.
@@ -195,6 +205,22 @@ class Container:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+# A unit ordered after network-online.target records the kernel's view of
+# veth0 when it starts: what a service that waits for the network gets.
+PROBE = "ipadmt-online-probe.service"
+PROBE_OUT = "/run/ipadmt-online-probe.json"
+PROBE_UNIT = """[Unit]
+Description=ipadm test: the addresses of veth0 once the network is online
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'ip -j addr show dev veth0 > %s'
+""" % PROBE_OUT
+
+
 # ---------------------------------------------------------------- oracles
 
 def kernel_addrs():
@@ -248,7 +274,31 @@ def check_service(c):
     eq(n["ActiveState"], "active", "network.target")
     check(0 < int(r["ActiveEnterTimestampMonotonic"]) <= int(n["ActiveEnterTimestampMonotonic"]),
           "ipadm-restore finished before network.target: %r %r" % (r, n))
+    # network-online.target (pulled in by the probe) waited for ipadm.
+    w = unit(c, "ipadm-wait-online.service", "ActiveState", "Result",
+             "ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic")
+    eq((w["ActiveState"], w["Result"]), ("active", "success"), "ipadm-wait-online.service")
+    o = unit(c, "network-online.target", "ActiveState", "ActiveEnterTimestampMonotonic")
+    eq(o["ActiveState"], "active", "network-online.target")
+    check(int(r["ActiveEnterTimestampMonotonic"]) <= int(w["ExecMainStartTimestampMonotonic"])
+          and 0 < int(w["ActiveEnterTimestampMonotonic"])
+          <= int(o["ActiveEnterTimestampMonotonic"]),
+          "restore, then wait-online, then network-online.target: %r %r %r" % (r, w, o))
     return pid
+
+
+def wait_online_seconds(c):
+    w = unit(c, "ipadm-wait-online.service", "ExecMainStartTimestampMonotonic",
+             "ActiveEnterTimestampMonotonic")
+    return (int(w["ActiveEnterTimestampMonotonic"])
+            - int(w["ExecMainStartTimestampMonotonic"])) / 1e6
+
+
+def probe_addrs(c):
+    """{address: tentative?} of veth0 as the probe unit saw it."""
+    out = json.loads(c.run(["cat", PROBE_OUT]).stdout or "[]")
+    return {a["local"]: bool(a.get("tentative")) for link in out
+            for a in link.get("addr_info", []) if a.get("scope") == "global"}
 
 
 def test_boot_configure_restart_reboot(c):
@@ -279,10 +329,21 @@ def test_boot_configure_restart_reboot(c):
     sh(["ip", "-n", NS, "addr", "flush", "dev", "veth0"])
     sh(["ip", "-n", NS, "link", "set", "veth0", "down"])
     sh(["ip", "netns", "exec", NS, "sysctl", "-q", "-w", "net.ipv4.ip_default_ttl=64"])
+    # IPv6 DAD that takes about 3 s once restore brings veth0 up.
+    sh(["ip", "netns", "exec", NS, "sysctl", "-q", "-w", "net.ipv6.conf.veth0.dad_transmits=3",
+        "net.ipv6.neigh.veth0.retrans_time_ms=1000"])
     eq(kernel_addrs(), set(), "kernel addresses before boot 2")
 
     c.boot()
     check_service(c)
+    # The service ordered after network-online.target found the persistent
+    # addresses in the kernel with DAD over, because wait-online waited.
+    seen = probe_addrs(c)
+    eq(seen, {"192.0.2.10": False, "2001:db8::10": False},
+       "veth0 as the network-online service saw it (address: tentative)")
+    took = wait_online_seconds(c)
+    check(took > 1.0, "ipadm wait-online returned after %.2fs: it did not wait for DAD" % took)
+    print("  boot 2: ipadm-wait-online waited %.1fs for DAD before network-online.target" % took)
     wait_for(lambda: kernel_addrs() == PERSISTENT, timeout=10,
              what="the persistent addresses after boot 2 (have %r)" % kernel_addrs())
     eq(ns_sysctl("net/ipv4/ip_default_ttl"), "99", "ip_default_ttl after boot 2")

@@ -29,6 +29,11 @@ struct FakeState {
   rpc::RestoreReply restore_reply;
   std::string export_text;
   Status show_status;  // non-OK: show_* fail with it
+  // wait_online: the i-th call gets online_replies[i] (the last one again
+  // after that); online_status non-OK: every call fails with it.
+  std::vector<rpc::WaitOnlineReply> online_replies;
+  Status online_status;
+  std::vector<std::string> last_online_names;
 };
 
 struct FakeBackend : CliBackend {
@@ -92,6 +97,15 @@ struct FakeBackend : CliBackend {
     s.calls.push_back("restore");
     if (!s.show_status.is_ok()) return s.show_status;
     return s.restore_reply;
+  }
+  Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names) override {
+    size_t n = 0;
+    for (const std::string& c : s.calls) n += c.rfind("wait_online", 0) == 0;
+    s.calls.push_back("wait_online");
+    s.last_online_names = names;
+    if (!s.online_status.is_ok()) return s.online_status;
+    if (s.online_replies.empty()) return rpc::WaitOnlineReply();
+    return s.online_replies[std::min(n, s.online_replies.size() - 1)];
   }
   Result<std::string> export_conf(const std::string& format) override {
     s.calls.push_back("export " + format);
