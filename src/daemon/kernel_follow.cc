@@ -27,15 +27,20 @@ Status KernelFollower::start() {
     h.links = [this](const std::vector<netlink::LinkNotice>& notices, bool initial) {
       std::vector<Work> items;
       for (const auto& n : notices) {
-        if (n.kind == Kind::kAppeared) items.push_back({Work::Kind::kAppeared, n.ifname, initial});
-        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial});
+        if (n.kind == Kind::kAppeared)
+          items.push_back({Work::Kind::kAppeared, n.ifname, initial, {}});
+        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial, {}});
         if (n.kind == Kind::kChanged && !(n.old_flags & IFF_UP) && (n.flags & IFF_UP))
-          items.push_back({Work::Kind::kUp, n.ifname, initial});
+          items.push_back({Work::Kind::kUp, n.ifname, initial, {}});
       }
       post(std::move(items));
     };
     h.inet6 = [this](const std::string& ifname) {
-      post({{Work::Kind::kInet6, ifname, false}});
+      post({{Work::Kind::kInet6, ifname, false, {}}});
+    };
+    h.nd_dns = [this](const netlink::NdDnsOptions& o) {
+      auto link = view_.link(o.ifindex);  // the event thread owns the view
+      if (link) post({{Work::Kind::kNdDns, link->ifname, false, o}});
     };
     Status s = events_->run(*dumper_, view_, h);
     if (!s) log_warn("kernel events stopped: %s (links that come and go are not followed)",
@@ -109,6 +114,9 @@ void KernelFollower::worker() {
         break;
       case Work::Kind::kInet6:
         svc_.on_inet6_flags(w.ifname);
+        break;
+      case Work::Kind::kNdDns:
+        svc_.on_nd_dns(w.ifname, w.nd);
         break;
     }
   }
