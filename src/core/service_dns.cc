@@ -5,6 +5,7 @@
 // link. Nothing here fails an address operation.
 #include <sys/socket.h>
 
+#include <cctype>
 #include <sstream>
 
 #include "core/service.h"
@@ -13,10 +14,16 @@ namespace ipadm::core {
 
 namespace {
 
-std::vector<std::string> words(const std::string& s) {
+// The names of a lease's space-separated list, as the RA parser gives them:
+// lower case, no trailing (root) dot -- "v6.test." and "v6.test" are one.
+std::vector<std::string> domain_names(const std::string& s) {
   std::vector<std::string> out;
   std::istringstream in(s);
-  for (std::string w; in >> w;) out.push_back(w);
+  for (std::string w; in >> w;) {
+    if (w.back() == '.') w.pop_back();
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!w.empty()) out.push_back(w);
+  }
   return out;
 }
 
@@ -29,8 +36,8 @@ void Service::dns_lease_locked_(const AddrObj& o, int ifindex, const dhcp::Lease
   for (const IpAddr& a : l.dns)
     if (a.family == (v4 ? AF_INET : AF_INET6) && !a.is_zero()) d.servers.push_back(a);
   // v4: option 15 (one name) then option 119; v6: option 24 (a list).
-  for (const std::string& n : words(l.domain)) d.domains.push_back(n);
-  for (const std::string& n : words(l.search)) d.domains.push_back(n);
+  for (const std::string& n : domain_names(l.domain)) d.domains.push_back(n);
+  for (const std::string& n : domain_names(l.search)) d.domains.push_back(n);
   dns_->lease(o.ifname, ifindex, v4 ? dns::Source::Dhcp4 : dns::Source::Dhcp6, o.aobjname,
               std::move(d));
 }
