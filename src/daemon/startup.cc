@@ -28,6 +28,7 @@
 #include "dhcp/udhcpc_agent.h"
 #include "dns/applier.h"
 #include "dns/choose_sink.h"
+#include "dns/early_bus.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -185,7 +186,12 @@ int run_daemon(const Options& opt) {
   // Learned DNS (dns/applier.h, ipmgmtd(8) NAME RESOLUTION): the sink is
   // chosen when the first DNS is learned; its expiry thread starts after
   // the privilege drop (capabilities are per thread).
-  dns::Applier dns([root = paths.root] { return dns::choose_sink(root, dns::system_probes()); },
+  // The host's instance connects to the system bus now, as root (early_bus.h).
+  dns::EarlyBus early_bus;
+  if (paths.root.empty()) early_bus.open();
+  dns::SinkProbes probes = dns::system_probes();
+  probes.bus = [&early_bus] { return early_bus.take(); };
+  dns::Applier dns([root = paths.root, probes] { return dns::choose_sink(root, probes); },
                    [](const std::string& m) { log_info("dns: %s", m.c_str()); });
   core::Service svc(**kernel, **store, map);
   svc.set_dns(&dns);
@@ -272,7 +278,7 @@ int run_daemon(const Options& opt) {
     log_warn("kernel events: %s (links that come and go are not followed)",
              s.to_string().c_str());
   svc.set_quiet_hook([&follower](bool begin) { follower.quiet_addrs(begin); });
-  dns.start();
+  dns.start([&early_bus] { early_bus.warm_up(); });
   svc.resume_dhcp();
   follower.start().ignore();
   Status s = server.serve(sigfd);

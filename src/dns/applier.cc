@@ -12,11 +12,12 @@ int64_t Applier::monotonic_secs() {
   return ts.tv_sec;
 }
 
-void Applier::start() {
+void Applier::start(std::function<void()> first) {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] {
+  thread_ = std::thread([this, first = std::move(first)] {
+    if (first) first();
     std::unique_lock lock(mu_);
     while (!stopping_) {
       auto next = state_.next_expiry();

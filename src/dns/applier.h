@@ -37,8 +37,9 @@ class Applier {
   Applier(const Applier&) = delete;
   Applier& operator=(const Applier&) = delete;
 
-  // Starts the expiry thread (unit tests call expire_now instead).
-  void start();
+  // Starts the expiry thread (unit tests call expire_now instead); it
+  // first runs `first` (without the lock), e.g. EarlyBus::warm_up.
+  void start(std::function<void()> first = nullptr);
   void stop();
 
   // A lease's DNS (DnsState::set_lease); key is the aobjname.
