@@ -90,6 +90,27 @@ def test_dhcpv4_dns_goes_with_the_link():
         wait_resolv(e, (["192.0.2.53"], []), what="DNS once the link is back")
 
 
+def test_dhcpv4_dns_across_a_daemon_restart():
+    """ipmgmtd is SIGKILLed: the file keeps the DNS meanwhile; the restarted
+    daemon's client binds again and the DNS is its again, so delete-addr
+    still takes it away."""
+    with Env() as e:
+        e.no_tx_checksum()
+        e.start_dnsmasq(extra=["--dhcp-option=6,192.0.2.53", "--dhcp-option=15,corp.test"])
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "dhcp", "-w", "30", "veth0/dh")
+        want = (["192.0.2.53"], ["corp.test"])
+        wait_resolv(e, want, what="DNS of the lease")
+        e.stop_daemon(signal.SIGKILL)
+        eq(resolv(e), want, "resolv.conf while the daemon is down")
+        e.start_daemon()
+        wait_for(lambda: "learned DNS goes to" in e.log_text().split("==== start")[-1],
+                 timeout=30, what="the restarted daemon to apply the lease's DNS")
+        eq(resolv(e), want, "resolv.conf after the restart")
+        e.ipadm_ok("delete-addr", "veth0/dh")
+        eq(resolv(e), ([], []), "DNS gone with delete-addr after the restart")
+
+
 RADVD_CONF = """interface veth1 {
   AdvSendAdvert on;
   MinRtrAdvInterval 3;
@@ -171,4 +192,5 @@ def test_dhcpv6_dns_server_and_search():
 
 if __name__ == "__main__":
     main([test_dhcpv4_options_6_15_119, test_dhcpv4_dns_goes_with_the_link,
+          test_dhcpv4_dns_across_a_daemon_restart,
           test_ra_rdnss_dnssl_with_lifetimes, test_dhcpv6_dns_server_and_search])
