@@ -13,6 +13,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,10 +44,11 @@ class KernelFollower {
 
  private:
   struct Work {
-    enum class Kind { kAppeared, kGone, kUp, kInet6, kNdDns } kind;
+    enum class Kind { kStart, kAppeared, kGone, kUp, kInet6, kNdDns } kind;
     std::string ifname;
     bool initial = false;
-    netlink::NdDnsOptions nd;  // kNdDns
+    std::map<std::string, int> links;  // kStart: every link, name -> ifindex
+    netlink::NdDnsOptions nd;          // kNdDns
   };
   void post(std::vector<Work> items);
   void worker();
