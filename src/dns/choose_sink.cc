@@ -14,6 +14,9 @@ SinkProbes system_probes() {
     return std::move(*b);
   };
   p.resolvconf = []() -> std::string {
+    // resolvconf runs as the daemon's user: it must be able to write its
+    // state (not so as netadm, nor under the unit's read-only /run).
+    if (::access("/run/resolvconf", W_OK) != 0) return "";
     for (const char* path : {"/usr/sbin/resolvconf", "/sbin/resolvconf"})
       if (::access(path, X_OK) == 0) return path;
     return "";

@@ -4,7 +4,8 @@
 // never touches the host's resolver. The host's instance (no prefix) uses
 //   1. systemd-resolved, when org.freedesktop.resolve1 is on the system bus;
 //   2. else resolvconf(8), when /usr/sbin/resolvconf or /sbin/resolvconf is
-//      an executable;
+//      an executable and the daemon may write /run/resolvconf (its state;
+//      not as user netadm, nor under ipmgmtd.service's read-only /run);
 //   3. else the file /run/ipadm/resolv.conf.
 // The daemon chooses when it first learns DNS (dns::Applier), not at start:
 // ipmgmtd starts before D-Bus and resolved (network-pre.target).
