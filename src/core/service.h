@@ -29,8 +29,10 @@
 #include "core/props.h"
 #include "dhcp/agent.h"
 #include "dhcp/inform.h"
+#include "dns/applier.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
+#include "netlink/nd_useropt.h"
 #include "store/conf_model.h"
 #include "store/store.h"
 
@@ -155,6 +157,15 @@ class Service {
   // (interface); an invalid one: InvalidArg; the detail is the name.
   Result<rpc::WaitOnlineReply> wait_online(const rpc::WaitOnlineReq& req);
 
+  // ---- learned DNS (service_dns.cc; ipmgmtd(8), NAME RESOLUTION) ----
+  // Where the DNS of DHCPv4/DHCPv6 leases and router advertisements goes.
+  // Unset: nothing is applied. Set before serving requests.
+  void set_dns(dns::Applier* dns) { dns_ = dns; }
+  // A router advertisement on ifname carried RDNSS/DNSSL options: applied
+  // when ifname has an active addrconf object (the one that runs SLAAC
+  // there), else ignored. Takes the service lock.
+  void on_nd_dns(const std::string& ifname, const netlink::NdDnsOptions& opts);
+
   // ---- DHCP (service_dhcp.cc) ----
   // The agent that runs the DHCP clients; unset: create-addr -T dhcp fails
   // with DhcpStartError. Set before serving requests.
@@ -275,6 +286,11 @@ class Service {
   void apply_lease_locked_(AddrObj* o, const dhcp::Lease& lease);
   void drop_lease_locked_(AddrObj* o);
   Status delete_dhcp_(const std::string& aobjname, bool release);
+  // The DNS of o's lease l (v4: options 6, 15, 119; v6: 23, 24) to dns_.
+  void dns_lease_locked_(const AddrObj& o, int ifindex, const dhcp::Lease& l);
+  // The DNS of o's lease, of its RAs (addrconf), or of all of ifname goes.
+  void dns_lease_gone_locked_(const AddrObj& o);
+  void dns_link_gone_locked_(const std::string& ifname);
   // addrconf (service_addrconf.cc)
   Status create_addrconf_locked_(const rpc::CreateAddrReq& req);
   Result<AddrObj> build_addrconf_locked_(const std::string& aobjname, const std::string& ifname,
@@ -312,6 +328,7 @@ class Service {
   uint64_t dad4_seq_ = 0;                          // guarded by mu_
   dhcp::Agent* dhcp_ = nullptr;
   dhcp::Agent* dhcp6_ = nullptr;
+  dns::Applier* dns_ = nullptr;
   Informer inform_;
   QuietHook quiet_;
   std::mutex mu_;

@@ -78,7 +78,8 @@ Status Service::start_addrconf_locked_(const AddrObj& o, int ifindex, bool add_l
 // nothing is started; on_inet6_flags() starts it when the flag appears. A
 // running client is left alone, also if the flag goes away again (RFC 4862
 // 5.5.3: a host keeps the stateful protocol running). The O flag alone
-// (information only: DNS servers, which ipadm does not apply) starts nothing.
+// (information only) starts nothing: DNS servers from RAs come as RDNSS
+// options (on_nd_dns).
 Status Service::start_dhcp6_locked_(const AddrObj& o) {
   auto conf = parse_addrconf(o.extra);
   IPADM_TRY(conf);
@@ -125,10 +126,11 @@ void Service::on_dhcp6_event(const dhcp::Event& ev) {
         r.preferred_lft = std::min(l.preferred_secs ? l.preferred_secs : l.lease_secs,
                                    l.lease_secs);
       }
-      kernel_.addr_replace(r).ignore();
+      if (kernel_.addr_replace(r)) dns_lease_locked_(*o, *idx, l);
       break;
     case dhcp::EventKind::Deconfig:
       kernel_.addr_del(r).ignore();  // may have expired already
+      if (dns_) dns_->lease_gone(o->aobjname);
       break;
     case dhcp::EventKind::LeaseFail:
     case dhcp::EventKind::Nak:
@@ -142,6 +144,7 @@ void Service::on_dhcp6_event(const dhcp::Event& ev) {
 // link-local address itself is the caller's (it is the object's address).
 Status Service::stop_addrconf_locked_(const AddrObj& o, int ifindex) {
   if (dhcp6_) dhcp6_->stop(o.aobjname, false);
+  dns_lease_gone_locked_(o);  // DHCPv6 and RA DNS
   IPADM_TRY(kernel_.sysctl_set(v6conf(o.ifname, "accept_ra"), "0"));
   IPADM_TRY(kernel_.sysctl_set(v6conf(o.ifname, "autoconf"), "0"));
   auto addrs = kernel_.addrs(AF_INET6, ifindex);

@@ -172,6 +172,7 @@ void Service::apply_lease_locked_(AddrObj* o, const dhcp::Lease& lease) {
     if (!kept) kernel_.route_del(router_route(*idx, old, 0)).ignore();
   }
   o->routers = std::move(routers);
+  dns_lease_locked_(*o, *idx, lease);
 }
 
 void Service::drop_lease_locked_(AddrObj* o) {
@@ -179,6 +180,7 @@ void Service::drop_lease_locked_(AddrObj* o) {
     for (const IpAddr& gw : o->routers) kernel_.route_del(router_route(*idx, gw, 0)).ignore();
     if (!o->local.is_zero() && o->up) addr_from_kernel_locked_(*o, *idx).ignore();
   }
+  dns_lease_gone_locked_(*o);
   forget_lease(o);
 }
 

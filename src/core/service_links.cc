@@ -49,6 +49,7 @@ bool Service::link_gone(const std::string& ifname) {
     keep.push_back(std::move(k));
   }
   props_.forget_if(ifname);
+  dns_link_gone_locked_(ifname);  // its leases and RAs went with it
   if (!(cur->flags & kPersist)) {
     map_.erase_if(ifname).ignore();
     return true;

@@ -46,6 +46,10 @@ Status KernelFollower::start() {
     h.inet6 = [this](const std::string& ifname) {
       post({{Work::Kind::kInet6, ifname, false, {}}});
     };
+    h.nd_dns = [this](const netlink::NdDnsOptions& o) {
+      auto link = view_.link(o.ifindex);  // the event thread owns the view
+      if (link) post({{Work::Kind::kNdDns, link->ifname, false, {}, o}});
+    };
     Status s = events_->run(*dumper_, view_, h);
     if (!s)
       log_warn("kernel events stopped: %s (links that come and go are not followed)",
@@ -126,6 +130,9 @@ void KernelFollower::worker() {
         break;
       case Work::Kind::kInet6:
         svc_.on_inet6_flags(w.ifname);
+        break;
+      case Work::Kind::kNdDns:
+        svc_.on_nd_dns(w.ifname, w.nd);
         break;
     }
   }

@@ -2,7 +2,8 @@
 // event loop (netlink::KernelEvents) over the LiveView; a second, the
 // worker, turns what it reports into Service calls in kernel order --
 // link_appeared / link_gone / link_up_again (hotplug, docs/linux-mapping.md "Links that come
-// and go") and on_inet6_flags (DHCPv6 on the RA's M flag) -- so that a slow
+// and go"), on_inet6_flags (DHCPv6 on the RA's M flag) and on_nd_dns (RDNSS
+// and DNSSL of router advertisements) -- so that a slow
 // enable (10,000 addresses) never stalls the event loop, and the event loop
 // never waits for the service lock.
 //
@@ -43,10 +44,11 @@ class KernelFollower {
 
  private:
   struct Work {
-    enum class Kind { kStart, kAppeared, kGone, kUp, kInet6 } kind;
+    enum class Kind { kStart, kAppeared, kGone, kUp, kInet6, kNdDns } kind;
     std::string ifname;
     bool initial = false;
     std::map<std::string, int> links;  // kStart: every link, name -> ifindex
+    netlink::NdDnsOptions nd;          // kNdDns
   };
   void post(std::vector<Work> items);
   void worker();

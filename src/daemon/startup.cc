@@ -26,6 +26,9 @@
 #include "daemon/server.h"
 #include "dhcp/dhclient6_agent.h"
 #include "dhcp/udhcpc_agent.h"
+#include "dns/applier.h"
+#include "dns/choose_sink.h"
+#include "dns/early_bus.h"
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -180,7 +183,18 @@ int run_daemon(const Options& opt) {
 
   core::AddrObjMap map(vstore->get());
   if (Status s = map.load(); !s) return fail(ready, paths.volatile_db().c_str(), s);
+  // Learned DNS (dns/applier.h, ipmgmtd(8) NAME RESOLUTION): the sink is
+  // chosen when the first DNS is learned; its expiry thread starts after
+  // the privilege drop (capabilities are per thread).
+  // The host's instance connects to the system bus now, as root (early_bus.h).
+  dns::EarlyBus early_bus;
+  if (paths.root.empty()) early_bus.open();
+  dns::SinkProbes probes = dns::system_probes();
+  probes.bus = [&early_bus] { return early_bus.take(); };
+  dns::Applier dns([root = paths.root, probes] { return dns::choose_sink(root, probes); },
+                   [](const std::string& m) { log_info("dns: %s", m.c_str()); });
   core::Service svc(**kernel, **store, map);
+  svc.set_dns(&dns);
   svc.set_dad_kernel_factory([]() -> std::unique_ptr<netlink::Kernel> {
     auto k = netlink::NetlinkKernel::open();
     if (!k) return nullptr;
@@ -264,6 +278,7 @@ int run_daemon(const Options& opt) {
     log_warn("kernel events: %s (links that come and go are not followed)",
              s.to_string().c_str());
   svc.set_quiet_hook([&follower](bool begin) { follower.quiet_addrs(begin); });
+  dns.start([&early_bus] { early_bus.warm_up(); });
   svc.resume_dhcp();
   follower.start().ignore();
   Status s = server.serve(sigfd);

@@ -56,6 +56,7 @@ struct Lease {
   std::vector<IpAddr> routers;          // option 3, in order
   std::vector<IpAddr> dns;              // option 6
   std::string domain;                   // option 15
+  std::string search;                   // option 119 (v4 only): names separated by single spaces
   std::optional<IpAddr> server;         // option 54
   uint32_t lease_secs = 0;              // option 51; 0 = unknown/infinite
   // 0 = same as lease_secs (always 0 for v4). v6: never 0 -- a preferred

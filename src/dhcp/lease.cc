@@ -105,6 +105,11 @@ Result<Lease> lease_from_hook(const HookMessage& m) {
       return Status(Errc::InvalidArg, "malformed domain");
     l.domain = *s;
   }
+  if (auto s = hook_var(m, "search"); s && !s->empty()) {
+    auto r = parse_domain_list(*s);
+    IPADM_TRY(r);
+    l.search = std::move(*r);
+  }
   if (auto s = hook_var(m, "lease"); s && !s->empty()) {
     auto v = parse_u32(*s);
     if (!v) return Status(Errc::InvalidArg, "malformed lease time");

@@ -43,9 +43,9 @@ inline constexpr std::array<std::string_view, 13> kHookEvents = {
 
 // The client environment variables the hook forwards: udhcpc's, then
 // dhclient -6's ("interface" is both).
-inline constexpr std::array<std::string_view, 19> kHookVars = {
-    "ip", "subnet", "mask", "router", "broadcast", "dns", "domain", "serverid", "lease",
-    "interface",
+inline constexpr std::array<std::string_view, 20> kHookVars = {
+    "ip", "subnet", "mask", "router", "broadcast", "dns", "domain", "search", "serverid",
+    "lease", "interface",
     "new_ip6_address", "new_ip6_prefixlen", "new_max_life", "new_preferred_life",
     "new_life_starts", "old_ip6_address", "old_ip6_prefixlen", "new_dhcp6_name_servers",
     "new_dhcp6_domain_search"};
@@ -72,7 +72,9 @@ Result<HookMessage> hook_decode(std::string_view bytes);
 // "ip" (not 0/8, 127/8, multicast, class E or broadcast) and yield a Lease:
 // prefixlen from "mask" (1..32) or else "subnet" (contiguous), or else the
 // classful default; "router"/"dns" are space-separated IPv4 lists (at most
-// kMaxListEntries kept, any malformed entry is an error); "lease" is decimal
+// kMaxListEntries kept, any malformed entry is an error); "search" (option
+// 119, udhcpc asks for it with -O search) is space-separated DNS names
+// (parse_domain_list); "lease" is decimal
 // seconds. BadAddr / InvalidArg on a malformed value. Other events carry no
 // lease and ignore the variables. InvalidArg for a V6EVENT (lease6.h).
 Result<Event> event_from_hook(const HookMessage& m, const std::string& aobjname);

@@ -48,6 +48,9 @@ class UdhcpcDriver : public ClientDriver {
       v.push_back("-x");
       v.push_back("hostname:" + p.hostname);
     }
+    // Option 119 (domain search) is not among udhcpc's default requests.
+    v.push_back("-O");
+    v.push_back("search");
     return v;
   }
 

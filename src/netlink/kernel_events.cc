@@ -18,7 +18,8 @@ constexpr int kDefaultRcvbuf = 4 << 20;
 Result<std::unique_ptr<KernelEvents>> KernelEvents::open(int rcvbuf) {
   auto sock = NlSocket::open(rcvbuf > 0 ? rcvbuf : kDefaultRcvbuf);
   if (!sock) return sock.status();
-  for (unsigned g : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO})
+  for (unsigned g : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO,
+                     RTNLGRP_ND_USEROPT})
     IPADM_TRY(sock->join_group(g));
   int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (efd < 0) return Status::from_errno(errno, std::string("eventfd: ") + std::strerror(errno));
@@ -94,6 +95,12 @@ void KernelEvents::apply(std::span<const uint8_t> dgram, LiveView& view, const H
         if (!a) return;
         if (nlh->nlmsg_type == RTM_NEWADDR) view.on_new_addr(*a);
         else view.on_del_addr(*a);
+        return;
+      }
+      case RTM_NEWNDUSEROPT: {
+        if (!h.nd_dns) return;
+        auto o = decode_nd_useropt(m);
+        if (o && (!o->rdnss.empty() || !o->dnssl.empty())) h.nd_dns(*o);
         return;
       }
       default:

@@ -2,7 +2,7 @@
 // the kernel's links and addresses current and tells the daemon what changed.
 //
 // Subscribes to RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR and
-// RTNLGRP_IPV6_IFINFO on an event socket, then fills the view from a dump
+// RTNLGRP_IPV6_IFINFO and RTNLGRP_ND_USEROPT on an event socket, then fills the view from a dump
 // (through a Kernel: links() and addrs() retry a dump that a change
 // interrupted, NLM_F_DUMP_INTR). Events queued meanwhile are applied after
 // the dump, so none is lost. When the kernel drops events because the socket
@@ -16,6 +16,9 @@
 //                            for the first dump (every present link appears)
 //   inet6(ifname)            the IPv6 device of ifname changed (RA flags...);
 //                            "" after a loss of events: every interface
+//   nd_dns(opts)             a router advertisement carried RDNSS/DNSSL
+//                            options (nd_useropt.h); not repeated after a
+//                            loss of events: the next RA refreshes them
 // Nothing here logs.
 #pragma once
 
@@ -28,6 +31,7 @@
 #include "common/status.h"
 #include "netlink/kernel.h"
 #include "netlink/live_view.h"
+#include "netlink/nd_useropt.h"
 #include "netlink/nl_socket.h"
 
 namespace ipadm::netlink {
@@ -37,6 +41,7 @@ class KernelEvents {
   struct Handlers {
     std::function<void(const std::vector<LinkNotice>&, bool initial)> links;
     std::function<void(const std::string& ifname)> inet6;
+    std::function<void(const NdDnsOptions&)> nd_dns;
   };
 
   // rcvbuf > 0: the event socket's receive buffer (tests force overflows

@@ -1,5 +1,6 @@
-// Fuzz target: the rtnetlink decoders (src/netlink/rtnl_*.cc, nl_ack.cc)
-// with kernel-shaped messages.
+// Fuzz target: the rtnetlink decoders (src/netlink/rtnl_*.cc, nl_ack.cc,
+// nd_useropt.cc) with kernel-shaped messages; the payload is also decoded
+// as the ND options of a router advertisement (RDNSS/DNSSL).
 //
 // Input: byte 0 selects the shape, the rest is the payload.
 //   0      the payload is one raw datagram (several messages, any headers),
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "netlink/nd_useropt.h"
 #include "netlink/rtnl_codec.h"
 
 using namespace ipadm::netlink;
@@ -29,6 +31,7 @@ void decode_all(NlMsg msg) {
     (void)ack_status(*ack, AckOp::kGeneric, "fuzz");
     (void)ack_status(*ack, AckOp::kAddrDel, "fuzz");
   }
+  if (auto o = decode_nd_useropt(msg)) (void)o->rdnss.size();
 }
 
 }  // namespace
@@ -55,6 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::memcpy(buf + NLMSG_HDRLEN, body, blen);
     len = NLMSG_HDRLEN + blen;
   }
+  NdDnsOptions nd;
+  decode_nd_dns_options(std::span<const uint8_t>(body, blen), &nd);
   NlMsg dgram(buf, len);
   decode_all(dgram);  // one message: also the unsplit, possibly inconsistent span
   for_each_msg(dgram, [](NlMsg m) { decode_all(m); });

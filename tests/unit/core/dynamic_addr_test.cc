@@ -13,6 +13,7 @@
 #include "core/requests.h"
 #include "core/service.h"
 #include "dhcp/agent.h"
+#include "dns/applier.h"
 #include "netlink/fake_kernel.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_volatile_store.h"
@@ -372,6 +373,111 @@ namespace {
 
 // A -t value of a property the kernel cannot hold survives a daemon restart
 // (the volatile mirror keeps it).
+// Learned DNS (service_dns.cc): a recording sink behind a real dns::Applier.
+class RecordingSink : public dns::Sink {
+ public:
+  explicit RecordingSink(std::vector<std::string>* out) : out_(out) {}
+  Status apply(const std::string& ifname, int ifindex, const dns::LinkDns& d) override {
+    std::string line = ifname + "#" + std::to_string(ifindex) + ":";
+    for (const auto& a : d.servers) line += " " + a.to_string();
+    line += " |";
+    for (const auto& n : d.domains) line += " " + n;
+    out_->push_back(line);
+    return Status::ok();
+  }
+  std::string name() const override { return "recording"; }
+
+ private:
+  std::vector<std::string>* out_;
+};
+
+class DnsHookTest : public DynamicAddrTest {
+ protected:
+  void SetUp() override {
+    DynamicAddrTest::SetUp();
+    svc_->set_dns(&dns_);
+    svc_->set_dhcp6_agent(&agent6_);
+  }
+  std::string last() const { return applied_.empty() ? "" : applied_.back(); }
+  std::vector<std::string> applied_;
+  dns::Applier dns_{[this] { return std::make_unique<RecordingSink>(&applied_); }, nullptr,
+                    [] { return int64_t(1000); }};
+  FakeAgent agent6_;
+};
+
+TEST_F(DnsHookTest, DhcpV4LeaseDnsComesAndGoesWithTheLeaseAndTheObject) {
+  ASSERT_TRUE(svc_->create_addr(dhcp_req("veth0/dh")).is_ok());
+  auto ev = bound("192.0.2.57");
+  ev.lease->dns = {ip("192.0.2.53"), ip("192.0.2.54")};
+  ev.lease->domain = "corp.test";
+  ev.lease->search = "a.corp.test b.corp.test.";  // trailing dot: the same name
+  svc_->on_dhcp_event(ev);
+  const std::string want =
+      "veth0#" + std::to_string(idx_) + ": 192.0.2.53 192.0.2.54 | corp.test a.corp.test b.corp.test";
+  EXPECT_EQ(last(), want);
+  dhcp::Event lost;
+  lost.aobjname = "veth0/dh";
+  lost.kind = dhcp::EventKind::Deconfig;
+  lost.generation = agent_.generation;
+  svc_->on_dhcp_event(lost);
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": |");
+  svc_->on_dhcp_event(ev);
+  EXPECT_EQ(last(), want);
+  rpc::AddrObjReq dis;
+  dis.set_aobjname("veth0/dh");
+  dis.set_temporary(true);
+  ASSERT_TRUE(svc_->disable_addr(dis).is_ok());
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": |");
+  ASSERT_TRUE(svc_->enable_addr(dis).is_ok());
+  ev.generation = agent_.generation;
+  svc_->on_dhcp_event(ev);
+  EXPECT_EQ(last(), want);
+  rpc::DeleteAddrReq del;
+  del.set_aobjname("veth0/dh");
+  ASSERT_TRUE(svc_->delete_addr(del).is_ok());
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": |");
+  EXPECT_TRUE(dns_.merged("veth0").empty());
+}
+
+TEST_F(DnsHookTest, RaDnsOnlyWhileAnAddrconfObjectRunsSlaac) {
+  netlink::NdDnsOptions o;
+  o.ifindex = idx_;
+  o.rdnss.push_back({600, {ip("2001:db8::53")}});
+  o.dnssl.push_back({600, {"ra.test"}});
+  svc_->on_nd_dns("veth0", o);
+  EXPECT_TRUE(applied_.empty()) << "no addrconf object on veth0";
+  ASSERT_TRUE(svc_->create_addr(addrconf_req("veth0/v6", "", "stateful=no")).is_ok());
+  svc_->on_nd_dns("veth0", o);
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": 2001:db8::53 | ra.test");
+  rpc::DeleteAddrReq del;
+  del.set_aobjname("veth0/v6");
+  ASSERT_TRUE(svc_->delete_addr(del).is_ok());
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": |");
+}
+
+TEST_F(DnsHookTest, Dhcpv6LeaseDnsAndLinkGone) {
+  constexpr uint32_t kManaged = 0x40;
+  kernel_.set_inet6_flags(idx_, kManaged);
+  ASSERT_TRUE(svc_->create_addr(addrconf_req("veth0/v6")).is_ok());
+  ASSERT_EQ(agent6_.started.size(), 1u);
+  dhcp::Event ev;
+  ev.aobjname = "veth0/v6";
+  ev.kind = dhcp::EventKind::Bound;
+  ev.generation = agent6_.generation;
+  dhcp::Lease l;
+  l.addr = ip("2001:db8:2::100");
+  l.prefixlen = 128;
+  l.lease_secs = 120;
+  l.preferred_secs = 120;
+  l.dns = {ip("2001:db8:2::53")};
+  l.domain = "v6.test. b.test";
+  ev.lease = l;
+  svc_->on_dhcp6_event(ev);
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": 2001:db8:2::53 | v6.test b.test");
+  EXPECT_TRUE(svc_->link_gone("veth0"));
+  EXPECT_EQ(last(), "veth0#" + std::to_string(idx_) + ": |");
+}
+
 TEST(TempValues, SurviveADaemonRestart) {
   auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
   ASSERT_TRUE(st.is_ok());

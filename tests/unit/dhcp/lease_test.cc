@@ -42,6 +42,16 @@ TEST(Lease, RoundTrip) {
   EXPECT_EQ(l.lease_secs, 120u);
 }
 
+TEST(Lease, SearchListOption119) {
+  HookMessage m = bound_msg();
+  m.vars["search"] = "a.example.test  b.example.test";
+  auto ev = event_parse(*hook_encode(m), "veth0/dhcp");
+  ASSERT_TRUE(ev) << ev.status().to_string();
+  EXPECT_EQ(ev->lease->search, "a.example.test b.example.test");
+  m.vars["search"] = "a.test $(reboot)";
+  EXPECT_FALSE(event_parse(*hook_encode(m), "veth0/dhcp"));
+}
+
 TEST(Lease, EventKinds) {
   for (auto [name, kind] : {std::pair{"deconfig", EventKind::Deconfig},
                             {"leasefail", EventKind::LeaseFail},

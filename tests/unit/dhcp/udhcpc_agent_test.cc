@@ -169,7 +169,7 @@ while :; do sleep 0.05; done
 
   // argv: foreground, interface, hook, timing, hostname; no -n/-q/-R
   std::string args = read_file(spawns());
-  EXPECT_NE(args.find("-f -i veth0 -s " DHCP_TEST_HOOK " -t 3 -T 3 -A 20 -x hostname:myhost"),
+  EXPECT_NE(args.find("-f -i veth0 -s " DHCP_TEST_HOOK " -t 3 -T 3 -A 20 -x hostname:myhost -O search"),
             std::string::npos)
       << args;
   // fds of the client: 0-2, the hook socket, nothing else of ours
