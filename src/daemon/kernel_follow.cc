@@ -29,26 +29,29 @@ Status KernelFollower::start() {
       if (initial) {
         // Before the notices: links gone or re-created while the daemon
         // was not running (Service::links_at_start).
-        Work start{Work::Kind::kStart, "", true, {}};
+        Work start = Work::of(Work::Kind::kStart, "", true);
         for (const auto& n : notices)
           if (n.kind == Kind::kAppeared) start.links[n.ifname] = n.ifindex;
         items.push_back(std::move(start));
       }
       for (const auto& n : notices) {
         if (n.kind == Kind::kAppeared)
-          items.push_back({Work::Kind::kAppeared, n.ifname, initial, {}});
-        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial, {}});
+          items.push_back(Work::of(Work::Kind::kAppeared, n.ifname, initial));
+        if (n.kind == Kind::kGone) items.push_back(Work::of(Work::Kind::kGone, n.ifname, initial));
         if (n.kind == Kind::kChanged && !(n.old_flags & IFF_UP) && (n.flags & IFF_UP))
-          items.push_back({Work::Kind::kUp, n.ifname, initial, {}});
+          items.push_back(Work::of(Work::Kind::kUp, n.ifname, initial));
       }
       post(std::move(items));
     };
     h.inet6 = [this](const std::string& ifname) {
-      post({{Work::Kind::kInet6, ifname, false, {}}});
+      post({Work::of(Work::Kind::kInet6, ifname)});
     };
     h.nd_dns = [this](const netlink::NdDnsOptions& o) {
       auto link = view_.link(o.ifindex);  // the event thread owns the view
-      if (link) post({{Work::Kind::kNdDns, link->ifname, false, {}, o}});
+      if (!link) return;
+      Work w = Work::of(Work::Kind::kNdDns, link->ifname);
+      w.nd = o;
+      post({std::move(w)});
     };
     Status s = events_->run(*dumper_, view_, h);
     if (!s)

@@ -49,6 +49,13 @@ class KernelFollower {
     bool initial = false;
     std::map<std::string, int> links;  // kStart: every link, name -> ifindex
     netlink::NdDnsOptions nd;          // kNdDns
+    static Work of(Kind k, std::string ifname, bool initial = false) {
+      Work w;
+      w.kind = k;
+      w.ifname = std::move(ifname);
+      w.initial = initial;
+      return w;
+    }
   };
   void post(std::vector<Work> items);
   void worker();
