@@ -5,12 +5,6 @@
 namespace ipadm::cli {
 
 namespace {
-// An operand echoed in an error: a name longer than any valid one (a
-// hostile or mistaken 60 KB argument) is cut, so the message stays a line.
-std::string echoed(const std::string& name) {
-  constexpr size_t kMax = 64;
-  return name.size() <= kMax ? name : name.substr(0, kMax) + "...";
-}
 constexpr OptDef kTempOpt[] = {{'t', "temporary", false}};
 
 // show-if columns (spec 2.4) in illumos order, CLASS and OVER as illumos

@@ -27,6 +27,7 @@
 #include "core/delegation.h"
 #include "core/link_guard.h"
 #include "core/props.h"
+#include "core/route.h"
 #include "dhcp/agent.h"
 #include "dhcp/inform.h"
 #include "ipmgmt.pb.h"
@@ -97,6 +98,21 @@ class Service {
   // IPv6 addresses): puts back the addresses of its up static and addrconf
   // objects that the kernel lost. Returns how many.
   int link_up_again(const std::string& ifname);
+
+  // ---- routes (service_route.cc; core/route.h) ----
+  // create-route: validate -> kernel -> store (unless temporary) -> reply;
+  // the kernel route is taken back if the store fails. Exists when a route
+  // with the same key is ours or in the kernel (foreign routes are never
+  // changed), BadAddr when no address of an up link (of -i's link, if
+  // given) makes the gateway reachable, Enxio for a missing -i link.
+  Status create_route(const rpc::CreateRouteReq& req);
+  // delete-route: the one route of ours the selector names (InvalidArg if
+  // several do, NotFound if none: a foreign route is never deleted); out
+  // of the kernel (if there), then out of the store.
+  Status delete_route(const rpc::DeleteRouteReq& req);
+  // Kernel routes of the main table (static: ours; dhcp; foreign) and the
+  // persistent routes not in the kernel (state inactive); ifname filters.
+  Result<rpc::ShowRouteReply> show_route(const rpc::ShowRouteReq& req);
 
   // ---- properties (PropService under the service lock) ----
   Status set_prop(const rpc::SetPropReq& req);
@@ -195,6 +211,17 @@ class Service {
   // persistent again, now that their records are in the store.
   Status adopt_imported_locked_(const store::ConfSnapshot& next);
   Status reconcile_locked_();
+  // Puts the persistent routes that are not in the kernel back, after the
+  // addresses that make their gateways reachable: with ifname set, those
+  // on that interface and those without -i whose gateway its addresses
+  // reach (enable-if, hotplug, link up again); with ifname empty, every
+  // one (the end of restore). Failures go to report (if any) when
+  // report_all or the route names ifname. Returns how many went in.
+  int apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* report,
+                           bool report_all);
+  // The temporary routes (create-route -t) still in the kernel.
+  std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
+                                                 const std::vector<netlink::Link>& links);
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
@@ -283,6 +310,9 @@ class Service {
   PropService props_{kernel_, store_, map_};
   Resolver resolve_;
   std::map<std::string, Delegation> delegated_;
+  // Temporary routes (create-route -t), in creation order. Held in memory
+  // only: after a daemon restart they show as foreign (docs/linux-mapping.md).
+  std::vector<RouteObj> temp_routes_;  // guarded by mu_
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   std::vector<Dad4Pending> pending_dad4_;          // guarded by mu_

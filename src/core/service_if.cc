@@ -412,6 +412,10 @@ Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply
   if (auto d = delegated_.find(ifname); d != delegated_.end()) {
     if (!apply_delegation_locked_(d->second, *idx, report)) some_failed = true;
   }
+  // Routes last: their gateways are reachable through the addresses now in.
+  const int failed_before = report ? report->failed_size() : 0;
+  apply_routes_locked_(ifname, report, false);
+  if (report && report->failed_size() > failed_before) some_failed = true;
   if (report) {
     report->set_interfaces(report->interfaces() + 1);
     report->set_addresses(report->addresses() + added);
@@ -438,6 +442,9 @@ Result<rpc::RestoreReply> Service::restore() {
     }
   }
   (void)some_failed;  // failures are in reply.failed
+  // Every interface is in: the routes no interface's enable put back
+  // (gateway on a link configured by others, or unreachable), reported.
+  apply_routes_locked_("", &reply, true);
   return reply;
 }
 

@@ -44,6 +44,7 @@ bool with_items(rpc::Reply& r, rpc::Reply::BodyCase kind, F&& f) {
     case rpc::Reply::kExportConf: f(r.mutable_export_conf()->mutable_chunk()); return true;
     case rpc::Reply::kImportConf: f(r.mutable_import_conf()->mutable_warnings()); return true;
     case rpc::Reply::kShowProp: f(r.mutable_show_prop()->mutable_props()); return true;
+    case rpc::Reply::kShowRoute: f(r.mutable_show_route()->mutable_routes()); return true;
     default: return false;
   }
 }
@@ -156,6 +157,14 @@ rpc::Reply dispatch(core::Service& svc, const rpc::Request& req) {
     case R::kDisableAddr: st = svc.disable_addr(req.disable_addr()); break;
     case R::kEnableAddr: st = svc.enable_addr(req.enable_addr()); break;
     case R::kRefreshAddr: st = svc.refresh_addr(req.refresh_addr()); break;
+    case R::kCreateRoute: st = svc.create_route(req.create_route()); break;
+    case R::kDeleteRoute: st = svc.delete_route(req.delete_route()); break;
+    case R::kShowRoute: {
+      auto r = svc.show_route(req.show_route());
+      if (r) *reply.mutable_show_route() = std::move(*r);
+      st = r.status();
+      break;
+    }
     default:
       st = Status(Errc::NotSup, "request not implemented by this ipmgmtd");
       break;
