@@ -93,6 +93,16 @@ class Service {
   // marked kAbsent so that it comes back with its link. Returns whether
   // the interface was active.
   bool link_gone(const std::string& ifname);
+  // The daemon's first look at the kernel's links (name -> ifindex), before
+  // the initial link_appeared calls: an active interface whose link is
+  // missing, or is another link now (an ifindex other than the one it was
+  // enabled on: re-created while the daemon was not running), is treated
+  // as gone (link_gone), so that link_appeared(initial) enables the
+  // re-created one as hotplug would. Interfaces whose link is the same are
+  // left alone (a restart never changes the kernel). Returns the interfaces
+  // it took offline, each with whether a link of that name is there now.
+  std::vector<std::pair<std::string, bool>> links_at_start(
+      const std::map<std::string, int>& links);
   // The link of active interface ifname came up (IFF_UP set again, e.g.
   // `ip link set IF down; ip link set IF up`, which makes Linux drop the
   // IPv6 addresses): puts back the addresses of its up static and addrconf
@@ -223,6 +233,9 @@ class Service {
   std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
                                                  const std::vector<netlink::Link>& links);
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
+  // One enable of a persistent interface from the store (service_enable.cc):
+  // enable-if, restore and hotplug.
+  class IfEnable;
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<bool> plumb_ipv6_locked_(const std::string& ifname, bool adopt, LinkChanges* changes);

@@ -53,21 +53,21 @@ TEST(RouteParse, RefusesBadInput) {
     RouteText t;
     Errc code;
   } cases[] = {
-      {{"default", ""}, Errc::InvalidArg},                       // default needs -g
-      {{"203.0.113.0/24", ""}, Errc::InvalidArg},                // no -g, no -i
-      {{"203.0.113.1/24", "192.0.2.1"}, Errc::BadAddr},          // host bits
-      {{"203.0.113.0/33", "192.0.2.1"}, Errc::BadAddr},          // prefix length
-      {{"203.0.113.0", "192.0.2.1"}, Errc::BadAddr},             // no /LEN
-      {{"nonsense/8", "192.0.2.1"}, Errc::BadAddr},
-      {{"default", "example.com"}, Errc::BadAddr},               // numeric only
-      {{"default", "224.0.0.1"}, Errc::BadAddr},                 // multicast
-      {{"default", "0.0.0.0"}, Errc::BadAddr},
-      {{"2001:db8::/64", "192.0.2.1"}, Errc::BadProtocol},       // family mismatch
-      {{"default", "fe80::1"}, Errc::InvalidArg},                // link-local needs -i
+      {{"default", "", "", ""}, Errc::InvalidArg},                       // default needs -g
+      {{"203.0.113.0/24", "", "", ""}, Errc::InvalidArg},                // no -g, no -i
+      {{"203.0.113.1/24", "192.0.2.1", "", ""}, Errc::BadAddr},          // host bits
+      {{"203.0.113.0/33", "192.0.2.1", "", ""}, Errc::BadAddr},          // prefix length
+      {{"203.0.113.0", "192.0.2.1", "", ""}, Errc::BadAddr},             // no /LEN
+      {{"nonsense/8", "192.0.2.1", "", ""}, Errc::BadAddr},
+      {{"default", "example.com", "", ""}, Errc::BadAddr},               // numeric only
+      {{"default", "224.0.0.1", "", ""}, Errc::BadAddr},                 // multicast
+      {{"default", "0.0.0.0", "", ""}, Errc::BadAddr},
+      {{"2001:db8::/64", "192.0.2.1", "", ""}, Errc::BadProtocol},       // family mismatch
+      {{"default", "fe80::1", "", ""}, Errc::InvalidArg},                // link-local needs -i
       {{"default", "192.0.2.1", "", "x"}, Errc::InvalidArg},     // metric
       {{"default", "192.0.2.1", "", "-1"}, Errc::InvalidArg},
       {{"default", "192.0.2.1", "", "4294967296"}, Errc::ERange},
-      {{"default", "192.0.2.1", "bad/name"}, Errc::InvalidName},
+      {{"default", "192.0.2.1", "bad/name", ""}, Errc::InvalidName},
   };
   for (const auto& c : cases) {
     auto r = parse_route(c.t);
@@ -92,11 +92,11 @@ TEST(RouteParse, RecordRoundTrip) {
 TEST(RouteParse, SelectorMatchesEitherFamilyOfDefault) {
   auto v4 = *parse("default", "192.0.2.1");
   auto v6 = *parse("default", "2001:db8::1");
-  auto any = parse_route_selector({"default", ""});
+  auto any = parse_route_selector({"default", "", "", ""});
   ASSERT_TRUE(any.is_ok());
   EXPECT_TRUE(selects(*any, v4));
   EXPECT_TRUE(selects(*any, v6));
-  auto by_gw = parse_route_selector({"default", "2001:db8::1"});
+  auto by_gw = parse_route_selector({"default", "2001:db8::1", "", ""});
   EXPECT_FALSE(selects(*by_gw, v4));
   EXPECT_TRUE(selects(*by_gw, v6));
   auto m0 = parse_route_selector({"default", "", "", "0"});
