@@ -32,6 +32,7 @@
 #include "dhcp/inform.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
+#include "store/conf_import.h"
 #include "store/conf_model.h"
 #include "store/store.h"
 
@@ -145,6 +146,11 @@ class Service {
   // the reply's warnings ("line N: ...; not imported (...)"), and an empty
   // text is no error.
   Result<rpc::ImportReply> import_legacy_once(const std::string& text);
+  // First start: imports an illumos /etc/inet/static_routes (route -p) once
+  // (recorded in meta) into a store without routes, leaving out with a
+  // warning what create-route's checks refuse; the rest of the store is
+  // kept. Routes go into the kernel at the next restore/enable-if.
+  Result<rpc::ImportReply> import_static_routes_once(const std::string& text);
 
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
@@ -204,8 +210,11 @@ class Service {
   Result<bool> plumb_link_locked_(const std::string& ifname, int ifindex, LinkChanges* changes);
   // legacy: the first-start import of an illumos ipadm.conf, where records
   // the checks refuse are left out with a warning instead of refusing all.
+  Result<rpc::ImportReply> import_once_locked_(const std::string& text, store::ConfFormat format,
+                                               const std::string& meta_key);
+  // format StaticRoutes replaces the routes only (the rest is kept).
   Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty,
-                                          bool legacy);
+                                          bool legacy, store::ConfFormat format);
   // The object an imported address record stands for, by create-addr's
   // rules (no kernel needed: an addrconf record is checked, not built).
   Result<AddrObj> import_object_locked_(const store::AddrRecord& r);

@@ -340,3 +340,55 @@ TEST_F(RouteService, LinkUpAgainBringsRoutesBack) {
 
 }  // namespace
 }  // namespace ipadm::core
+
+namespace ipadm::core {
+namespace {
+
+TEST_F(RouteService, ExportImportCarryRoutes) {
+  ASSERT_TRUE(svc_->create_route(create("default", "192.0.2.1")).is_ok());
+  ASSERT_TRUE(svc_->create_route(create("198.51.100.0/24", "", "net0", "4")).is_ok());
+  for (const char* fmt : {"illumos", "json"}) {
+    auto text = svc_->export_conf(fmt);
+    ASSERT_TRUE(text.is_ok());
+    ASSERT_TRUE(svc_->delete_route(del("default")).is_ok());
+    ASSERT_EQ(stored(), 1u);
+    auto r = svc_->import_conf(*text);
+    ASSERT_TRUE(r.is_ok()) << fmt << ": " << r.status().to_string();
+    EXPECT_EQ(r->routes(), 2u);
+    EXPECT_EQ(stored(), 2u) << fmt;
+  }
+}
+
+TEST_F(RouteService, StaticRoutesImportReplacesRoutesOnly) {
+  ASSERT_TRUE(svc_->create_route(create("203.0.113.0/24", "192.0.2.1")).is_ok());
+  auto r = svc_->import_conf("-inet default 192.0.2.1\n-inet6 default fe80::1 -ifp net0\n");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  auto routes = *store_->routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].destination, "default");
+  EXPECT_EQ(routes[1].metric, 1024u);
+  EXPECT_TRUE((*store_->interface("net0")).has_value());  // the rest is kept
+  EXPECT_EQ((*store_->addrs("net0")).size(), 2u);
+  // A refused record refuses the import, naming its line; nothing changes.
+  auto bad = svc_->import_conf("-inet default 192.0.2.1\n-inet 203.0.113.1/24 192.0.2.1\n");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().detail().find("line 2"), std::string::npos) << bad.status().detail();
+  EXPECT_EQ(store_->routes()->size(), 2u);
+}
+
+TEST_F(RouteService, StaticRoutesFirstStartImportOnce) {
+  auto r = svc_->import_static_routes_once(
+      "-inet default 192.0.2.1\n-inet 203.0.113.1/24 192.0.2.1\n-inet 10.0.0.0 -mtu 1400 192.0.2.1\n");
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  EXPECT_EQ(r->routes(), 1u);
+  EXPECT_EQ(r->warnings_size(), 2);  // host bits; unknown option
+  EXPECT_EQ(stored(), 1u);
+  EXPECT_EQ(stored(), 1u);
+  auto again = svc_->import_static_routes_once("-inet 10.9.0.0/16 192.0.2.1\n");
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(stored(), 1u);  // once only
+  EXPECT_TRUE(kernel_.routes().empty());  // the store only: restore applies it
+}
+
+}  // namespace
+}  // namespace ipadm::core
