@@ -225,6 +225,8 @@ int Service::apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* 
                                   bool report_all) {
   std::vector<std::string> bad;
   auto persistent = persistent_routes(store_, &bad);
+  // No routes (the common case): no kernel reads on the boot restore path.
+  if (persistent && persistent->empty() && bad.empty()) return 0;
   auto view = KernelRoutes::read(kernel_);
   auto addrs = kernel_.addrs(AF_UNSPEC, 0);
   auto fail = [&](const std::string& what, const Status& s) {
