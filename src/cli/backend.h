@@ -38,6 +38,10 @@ class CliBackend {
   virtual Status set_prop(const rpc::SetPropReq& req) = 0;
   virtual Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req) = 0;
 
+  virtual Status create_route(const rpc::CreateRouteReq& req) = 0;
+  virtual Status delete_route(const rpc::DeleteRouteReq& req) = 0;
+  virtual Result<rpc::ShowRouteReply> show_route(const std::string& ifname) = 0;
+
   virtual Result<rpc::RestoreReply> restore() = 0;
   virtual Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names) = 0;
   virtual Result<std::string> export_conf(const std::string& format) = 0;

@@ -34,6 +34,15 @@ class ClientBackend final : public CliBackend {
   Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req) override {
     return client_.show_prop(req);
   }
+  Status create_route(const rpc::CreateRouteReq& req) override {
+    return client_.create_route(req);
+  }
+  Status delete_route(const rpc::DeleteRouteReq& req) override {
+    return client_.delete_route(req);
+  }
+  Result<rpc::ShowRouteReply> show_route(const std::string& ifname) override {
+    return client_.show_route(ifname);
+  }
   Result<rpc::RestoreReply> restore() override { return client_.restore(); }
   Result<rpc::WaitOnlineReply> wait_online(const std::vector<std::string>& names) override {
     return client_.wait_online(names);

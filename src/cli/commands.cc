@@ -49,6 +49,16 @@ constexpr Command kCommands[] = {
     {"reset-prop", "reset-prop [-t] -p <prop> <protocol>", cmd_reset_prop},
     {"show-prop", "show-prop [--json] [[-c] -o <field>,...] [-p <prop>,...] [<protocol>]",
      cmd_show_prop},
+    {"create-route",
+     "create-route [-t] [-m <metric>] [-i <interface>] -g <gateway>\n"
+     "\t\t\t{default | <prefix>/<len>}\n"
+     "\tcreate-route [-t] [-m <metric>] -i <interface> <prefix>/<len>",
+     cmd_create_route},
+    {"delete-route",
+     "delete-route [-m <metric>] [-i <interface>] [-g <gateway>]\n"
+     "\t\t\t{default | <prefix>/<len>}",
+     cmd_delete_route},
+    {"show-route", "show-route [--json] [[-p] -o <field>,...] [<interface>]", cmd_show_route},
     {"restore", "restore", cmd_restore},
     {"export", "export [-f illumos|json]", cmd_export},
     {"import", "import [-e] [<file> | -]", cmd_import},
@@ -81,9 +91,9 @@ std::string full_usage() {
   return s;
 }
 
-std::string echoed(const std::string& name) {
+std::string echoed(const std::string& text) {
   constexpr size_t kMax = 64;
-  return name.size() <= kMax ? name : name.substr(0, kMax) + "...";
+  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
 }
 
 CliBackend& Ctx::backend() {

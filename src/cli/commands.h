@@ -3,7 +3,7 @@
 // kCommands (commands.cc) is the one list of subcommands: {name, usage,
 // handler}. It drives dispatch in run_cli() and the text of `ipadm help`,
 // like ninja's kTools. Handlers live in cmd_if.cc, cmd_addr.cc, cmd_prop.cc
-// and cmd_conf.cc; each parses its options, calls the CliBackend once or a
+// cmd_route.cc and cmd_conf.cc; each parses its options, calls the CliBackend once or a
 // few times, prints, and returns the exit status (0 success, including soft
 // errors; 1 failure). Handlers print errors as "ipadm: <message>" on stderr.
 #pragma once
@@ -74,9 +74,10 @@ class Ctx {
   std::unique_ptr<CliBackend> backend_;
 };
 
-// An operand echoed in an error: a name longer than any valid one (a
-// hostile or mistaken 60 KB argument) is cut, so the message stays a line.
-std::string echoed(const std::string& name);
+// An operand echoed in an error: text longer than any valid operand (a
+// hostile or mistaken 60 KB argument) is cut to 64 bytes and "...", so the
+// message stays a line.
+std::string echoed(const std::string& text);
 
 using Handler = int (*)(Ctx& ctx, int argc, char** argv);
 
@@ -115,6 +116,9 @@ int cmd_reset_prop(Ctx&, int, char**);  // reset-prop, reset-ifprop, reset-addrp
 int cmd_show_prop(Ctx&, int, char**);
 int cmd_show_ifprop(Ctx&, int, char**);
 int cmd_show_addrprop(Ctx&, int, char**);
+int cmd_create_route(Ctx&, int, char**);
+int cmd_delete_route(Ctx&, int, char**);
+int cmd_show_route(Ctx&, int, char**);
 int cmd_restore(Ctx&, int, char**);
 int cmd_export(Ctx&, int, char**);
 int cmd_import(Ctx&, int, char**);

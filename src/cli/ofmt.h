@@ -28,6 +28,8 @@
 //   show-prop      proto property perm current persistent default possible
 //   show-ifprop    ifname property proto perm current persistent default possible
 //   show-addrprop  addrobj property perm current persistent default possible
+//   show-route     destination gateway interface metric(num) type state persistent
+//                  | family(num: 4|6)
 // With -o, only the selected columns appear.
 #pragma once
 

@@ -225,6 +225,26 @@ Result<rpc::ShowPropReply> Client::show_prop(const rpc::ShowPropReq& req) {
   return r->show_prop();
 }
 
+Status Client::create_route(const rpc::CreateRouteReq& req) {
+  rpc::Request q;
+  *q.mutable_create_route() = req;
+  return status_of(call(std::move(q)));
+}
+
+Status Client::delete_route(const rpc::DeleteRouteReq& req) {
+  rpc::Request q;
+  *q.mutable_delete_route() = req;
+  return status_of(call(std::move(q)));
+}
+
+Result<rpc::ShowRouteReply> Client::show_route(const std::string& ifname) {
+  rpc::Request q;
+  q.mutable_show_route()->set_ifname(ifname);
+  auto r = call(std::move(q));
+  IPADM_TRY(r);
+  return r->show_route();
+}
+
 Result<rpc::RestoreReply> Client::restore() {
   rpc::Request q;
   q.mutable_restore();

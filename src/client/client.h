@@ -42,6 +42,10 @@ class Client {
   Status set_prop(const rpc::SetPropReq& req);
   Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req);
 
+  Status create_route(const rpc::CreateRouteReq& req);
+  Status delete_route(const rpc::DeleteRouteReq& req);
+  Result<rpc::ShowRouteReply> show_route(const std::string& ifname);
+
   Result<rpc::RestoreReply> restore();
   Result<std::string> export_conf(const std::string& format);
   // Replaces the persistent configuration; returns the daemon's warnings.

@@ -1,5 +1,7 @@
 #include "common/ipaddr.h"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -105,6 +107,19 @@ std::optional<IpAddr> broadcast_for(const IpAddr& a, int plen) {
   r.family = AF_INET;
   std::memcpy(r.bytes.data(), &b, 4);
   return r;
+}
+
+IpAddr masked(const IpAddr& a, int plen) {
+  IpAddr m = a;
+  for (int i = 0; i < static_cast<int>(m.bytes.size()); ++i) {
+    const int keep = std::clamp(plen - 8 * i, 0, 8);
+    m.bytes[i] &= static_cast<uint8_t>(0xff00 >> keep);
+  }
+  return m;
+}
+
+bool prefix_covers(const IpAddr& net, int plen, const IpAddr& a) {
+  return net.family == a.family && masked(net, plen) == masked(a, plen);
 }
 
 }  // namespace ipadm

@@ -51,6 +51,10 @@ Result<int> default_prefixlen(const IpAddr& a);
 // Checks 0 < plen <= width. Linux accepts /31 and /127 (RFC 3021/6164).
 Status check_prefixlen(const IpAddr& a, int plen);
 
+// a with every bit past the first plen cleared (the network of a/plen).
+IpAddr masked(const IpAddr& a, int plen);
+// a is inside net/plen (same family, the first plen bits equal).
+bool prefix_covers(const IpAddr& net, int plen, const IpAddr& a);
 // IPv4 broadcast for addr/plen (plen < 31), as the kernel would compute it.
 std::optional<IpAddr> broadcast_for(const IpAddr& a, int plen);
 

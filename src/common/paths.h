@@ -12,6 +12,8 @@ struct Paths {
   std::string store_dir() const { return root + "/etc/ipadm"; }
   std::string store_db() const { return store_dir() + "/ipadm.db"; }
   std::string legacy_conf() const { return store_dir() + "/ipadm.conf"; }
+  // illumos route -p file, imported once at first start.
+  std::string static_routes() const { return root + "/etc/inet/static_routes"; }
   std::string volatile_dir() const { return root + "/run/ipadm"; }
   std::string volatile_db() const { return volatile_dir() + "/aobjmap.db"; }
   std::string volatile_store_copy() const { return volatile_dir() + "/ipadm.db"; }

@@ -27,12 +27,14 @@
 #include "core/delegation.h"
 #include "core/link_guard.h"
 #include "core/props.h"
+#include "core/route.h"
 #include "dhcp/agent.h"
 #include "dhcp/inform.h"
 #include "dns/applier.h"
 #include "ipmgmt.pb.h"
 #include "netlink/kernel.h"
 #include "netlink/nd_useropt.h"
+#include "store/conf_import.h"
 #include "store/conf_model.h"
 #include "store/store.h"
 
@@ -110,6 +112,21 @@ class Service {
   // objects that the kernel lost. Returns how many.
   int link_up_again(const std::string& ifname);
 
+  // ---- routes (service_route.cc; core/route.h) ----
+  // create-route: validate -> kernel -> store (unless temporary) -> reply;
+  // the kernel route is taken back if the store fails. Exists when a route
+  // with the same key is ours or in the kernel (foreign routes are never
+  // changed), BadAddr when no address of an up link (of -i's link, if
+  // given) makes the gateway reachable, Enxio for a missing -i link.
+  Status create_route(const rpc::CreateRouteReq& req);
+  // delete-route: the one route of ours the selector names (InvalidArg if
+  // several do, NotFound if none: a foreign route is never deleted); out
+  // of the kernel (if there), then out of the store.
+  Status delete_route(const rpc::DeleteRouteReq& req);
+  // Kernel routes of the main table (static: ours; dhcp; foreign) and the
+  // persistent routes not in the kernel (state inactive); ifname filters.
+  Result<rpc::ShowRouteReply> show_route(const rpc::ShowRouteReq& req);
+
   // ---- properties (PropService under the service lock) ----
   Status set_prop(const rpc::SetPropReq& req);
   Result<rpc::ShowPropReply> show_prop(const rpc::ShowPropReq& req);
@@ -131,6 +148,11 @@ class Service {
   // the reply's warnings ("line N: ...; not imported (...)"), and an empty
   // text is no error.
   Result<rpc::ImportReply> import_legacy_once(const std::string& text);
+  // First start: imports an illumos /etc/inet/static_routes (route -p) once
+  // (recorded in meta) into a store without routes, leaving out with a
+  // warning what create-route's checks refuse; the rest of the store is
+  // kept. Routes go into the kernel at the next restore/enable-if.
+  Result<rpc::ImportReply> import_static_routes_once(const std::string& text);
 
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
@@ -207,8 +229,11 @@ class Service {
   Result<bool> plumb_link_locked_(const std::string& ifname, int ifindex, LinkChanges* changes);
   // legacy: the first-start import of an illumos ipadm.conf, where records
   // the checks refuse are left out with a warning instead of refusing all.
+  Result<rpc::ImportReply> import_once_locked_(const std::string& text, store::ConfFormat format,
+                                               const std::string& meta_key);
+  // format StaticRoutes replaces the routes only (the rest is kept).
   Result<rpc::ImportReply> import_locked_(const std::string& text, bool allow_empty,
-                                          bool legacy);
+                                          bool legacy, store::ConfFormat format);
   // The object an imported address record stands for, by create-addr's
   // rules (no kernel needed: an addrconf record is checked, not built).
   Result<AddrObj> import_object_locked_(const store::AddrRecord& r);
@@ -224,6 +249,17 @@ class Service {
   // persistent again, now that their records are in the store.
   Status adopt_imported_locked_(const store::ConfSnapshot& next);
   Status reconcile_locked_();
+  // Puts the persistent routes that are not in the kernel back, after the
+  // addresses that make their gateways reachable: with ifname set, those
+  // on that interface and those without -i whose gateway its addresses
+  // reach (enable-if, hotplug, link up again); with ifname empty, every
+  // one (the end of restore). Failures go to report (if any) when
+  // report_all or the route names ifname. Returns how many went in.
+  int apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* report,
+                           bool report_all);
+  // The temporary routes (create-route -t) still in the kernel.
+  std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
+                                                 const std::vector<netlink::Link>& links);
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   // One enable of a persistent interface from the store (service_enable.cc):
   // enable-if, restore and hotplug.
@@ -321,6 +357,9 @@ class Service {
   PropService props_{kernel_, store_, map_};
   Resolver resolve_;
   std::map<std::string, Delegation> delegated_;
+  // Temporary routes (create-route -t), in creation order. Held in memory
+  // only: after a daemon restart they show as foreign (docs/linux-mapping.md).
+  std::vector<RouteObj> temp_routes_;  // guarded by mu_
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_
   std::vector<Dad4Pending> pending_dad4_;          // guarded by mu_

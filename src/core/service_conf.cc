@@ -25,7 +25,7 @@ Result<std::string> Service::export_conf(const std::string& format) {
 
 Result<rpc::ImportReply> Service::import_conf(const std::string& text, bool allow_empty) {
   std::lock_guard lock(mu_);
-  return import_locked_(text, allow_empty, /*legacy=*/false);
+  return import_locked_(text, allow_empty, /*legacy=*/false, store::conf_format_of(text));
 }
 
 namespace {
@@ -142,6 +142,19 @@ Status Service::check_import_locked_(store::ConfSnapshot* next,
     auto v = props_.check_persistent(p, addr, link_mtu);
     if (!v) fail(at(next->prop_where(i), "property", p.name, v.status()), line, &drop_prop, i);
   }
+  // Routes by create-route's rules, kept in their canonical form.
+  std::vector<bool> drop_route(next->routes.size());
+  for (size_t i = 0; i < next->routes.size(); ++i) {
+    store::RouteRecord& rec = next->routes[i];
+    const size_t line = i < next->route_lines.size() ? next->route_lines[i] : 0;
+    auto r = parse_route({rec.destination, rec.gateway, rec.ifname, std::to_string(rec.metric)});
+    if (r && r->family != rec.family) r = Status(Errc::BadProtocol, rec.gateway);
+    if (!r) {
+      fail(at(next->route_where(i), "route", rec.destination, r.status()), line, &drop_route, i);
+      continue;
+    }
+    rec = to_record(*r);
+  }
   if (!left_out) {
     if (failures.empty()) return Status::ok();
     return std::min_element(failures.begin(), failures.end(), [](const auto& a, const auto& b) {
@@ -155,6 +168,7 @@ Status Service::check_import_locked_(store::ConfSnapshot* next,
                         std::string(errc_message(f.status.code())) + ")");
   erase_marked(&next->addrs, &next->addr_lines, drop_addr);
   erase_marked(&next->props, &next->prop_lines, drop_prop);
+  erase_marked(&next->routes, &next->route_lines, drop_route);
   return Status::ok();
 }
 
@@ -182,18 +196,24 @@ Status Service::adopt_imported_locked_(const store::ConfSnapshot& next) {
 // leaves out keep running, as temporary objects; active temporary objects it
 // names (the same object) become persistent again.
 Result<rpc::ImportReply> Service::import_locked_(const std::string& text, bool allow_empty,
-                                                 bool legacy) {
+                                                 bool legacy, store::ConfFormat format) {
   std::vector<std::string> warnings;
-  auto next = store::parse_conf(text, &warnings);
+  auto next = store::parse_conf_as(text, format, &warnings);
   IPADM_TRY(next);
-  if (!allow_empty && next->ifs.empty() && next->addrs.empty() && next->props.empty())
+  auto cur = store::snapshot_of(store_);
+  IPADM_TRY(cur);
+  if (format == store::ConfFormat::StaticRoutes) {  // the routes only
+    next->ifs = cur->ifs;
+    next->addrs = cur->addrs;
+    next->props = cur->props;
+  }
+  if (!allow_empty && next->ifs.empty() && next->addrs.empty() && next->props.empty() &&
+      next->routes.empty())
     return Status(Errc::InvalidArg,
                   "empty configuration: nothing to import (ipadm import --allow-empty "
                   "clears the persistent configuration)");
   std::map<std::string, AddrObj> objs;
   IPADM_TRY(check_import_locked_(&*next, &objs, legacy ? &warnings : nullptr));
-  auto cur = store::snapshot_of(store_);
-  IPADM_TRY(cur);
   IPADM_TRY(store_.apply(store::to_replace_batch(*cur, *next)));
   IPADM_TRY(adopt_imported_locked_(*next));
   // Live objects whose records went away are no longer persistent.
@@ -203,24 +223,42 @@ Result<rpc::ImportReply> Service::import_locked_(const std::string& text, bool a
   reply.set_interfaces(static_cast<uint32_t>(next->ifs.size()));
   reply.set_addresses(static_cast<uint32_t>(next->addrs.size()));
   reply.set_properties(static_cast<uint32_t>(next->props.size()));
+  reply.set_routes(static_cast<uint32_t>(next->routes.size()));
+  return reply;
+}
+
+// The first-start imports: once (meta key), and only into a store that
+// has none of what the text brings (legacy ipadm.conf: no interface,
+// address or property; static_routes: no route).
+Result<rpc::ImportReply> Service::import_once_locked_(const std::string& text,
+                                                      store::ConfFormat format,
+                                                      const std::string& meta_key) {
+  auto done = store_.meta(meta_key);
+  IPADM_TRY(done);
+  if (done->has_value()) return rpc::ImportReply();
+  auto cur = store::snapshot_of(store_);
+  IPADM_TRY(cur);
+  const bool empty = format == store::ConfFormat::StaticRoutes
+                         ? cur->routes.empty()
+                         : cur->ifs.empty() && cur->addrs.empty() && cur->props.empty();
+  rpc::ImportReply reply;
+  if (empty) {
+    auto r = import_locked_(text, /*allow_empty=*/true, /*legacy=*/true, format);
+    IPADM_TRY(r);
+    reply = std::move(*r);
+  }
+  IPADM_TRY(store_.apply(store::Batch().add(store::PutMeta{meta_key, "true"})));
   return reply;
 }
 
 Result<rpc::ImportReply> Service::import_legacy_once(const std::string& text) {
   std::lock_guard lock(mu_);
-  auto done = store_.meta("legacy_conf_imported");
-  IPADM_TRY(done);
-  if (done->has_value()) return rpc::ImportReply();
-  auto cur = store::snapshot_of(store_);
-  IPADM_TRY(cur);
-  rpc::ImportReply reply;
-  if (cur->ifs.empty() && cur->addrs.empty() && cur->props.empty()) {
-    auto r = import_locked_(text, /*allow_empty=*/true, /*legacy=*/true);
-    IPADM_TRY(r);
-    reply = std::move(*r);
-  }
-  IPADM_TRY(store_.apply(store::Batch().add(store::PutMeta{"legacy_conf_imported", "true"})));
-  return reply;
+  return import_once_locked_(text, store::ConfFormat::Illumos, "legacy_conf_imported");
+}
+
+Result<rpc::ImportReply> Service::import_static_routes_once(const std::string& text) {
+  std::lock_guard lock(mu_);
+  return import_once_locked_(text, store::ConfFormat::StaticRoutes, "static_routes_imported");
 }
 
 }  // namespace ipadm::core

@@ -13,8 +13,9 @@
 //           another;
 //   settle  the kernel's answers; link up; IPv6 addresses the kernel
 //           dropped at link up are sent once more, else the object fails;
-//   commit  the interface row; then IPv4 DAD probes, DHCP clients and
-//           the delegation, which never undo the enable.
+//   commit  the interface row; then IPv4 DAD probes, DHCP clients, the
+//           delegation and the persistent routes of the interface
+//           (apply_routes_locked_), which never undo the enable.
 // Until commit, a failure undoes everything the run did, newest first:
 // addresses it added (never one it found there: Exists adopts), map and
 // mirror rows, link changes. Objects that cannot be applied are skipped
@@ -239,6 +240,10 @@ class Service::IfEnable {
     }
     if (auto d = s_.delegated_.find(prec_.ifname); d != s_.delegated_.end())
       if (!s_.apply_delegation_locked_(d->second, idx_, report_)) some_failed_ = true;
+    // Routes last: their gateways are reachable through the addresses now in.
+    const int before = report_ ? report_->failed_size() : 0;
+    s_.apply_routes_locked_(prec_.ifname, report_, false);
+    if (report_ && report_->failed_size() > before) some_failed_ = true;
   }
 
   // Undo of an uncommitted run, newest first: the addresses it added, the

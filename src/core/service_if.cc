@@ -224,6 +224,9 @@ Result<rpc::RestoreReply> Service::restore() {
     }
   }
   (void)some_failed;  // failures are in reply.failed
+  // Every interface is in: the routes no interface's enable put back
+  // (gateway on a link configured by others, or unreachable), reported.
+  apply_routes_locked_("", &reply, true);
   return reply;
 }
 

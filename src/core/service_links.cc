@@ -50,6 +50,9 @@ bool Service::link_gone(const std::string& ifname) {
   }
   props_.forget_if(ifname);
   dns_link_gone_locked_(ifname);  // its leases and RAs went with it
+  // Temporary routes named on the link went with it (persistent ones stay
+  // in the store and come back with the link).
+  std::erase_if(temp_routes_, [&](const RouteObj& r) { return r.ifname == ifname; });
   if (!(cur->flags & kPersist)) {
     map_.erase_if(ifname).ignore();
     return true;
@@ -99,6 +102,7 @@ int Service::link_up_again(const std::string& ifname) {
     if (dad4_duplicate_locked_(a->aobjname)) continue;  // kept out: in use elsewhere
     if (addr_to_kernel_locked_(*a, *idx, false)) ++added;
   }
+  apply_routes_locked_(ifname, nullptr, false);  // Linux dropped them at link down
   return added;
 }
 

@@ -104,6 +104,11 @@ constexpr Method kMethods[] = {
     {R::kSetProp, kWrite, status_of<&S::set_prop, &R::set_prop>, {}},
     {R::kShowProp, kRead, result_of<&S::show_prop, &R::show_prop, &P::mutable_show_prop>,
      list<P::kShowProp>([](P& r) { return r.mutable_show_prop()->mutable_props(); })},
+    // ---- routes ----
+    {R::kCreateRoute, kWrite, status_of<&S::create_route, &R::create_route>, {}},
+    {R::kDeleteRoute, kWrite, status_of<&S::delete_route, &R::delete_route>, {}},
+    {R::kShowRoute, kRead, result_of<&S::show_route, &R::show_route, &P::mutable_show_route>,
+     list<P::kShowRoute>([](P& r) { return r.mutable_show_route()->mutable_routes(); })},
     // ---- configuration ----
     {R::kRestore, kWrite, run_restore, {}},
     {R::kExportConf, kRead, run_export,

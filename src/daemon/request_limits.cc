@@ -37,6 +37,13 @@ Status prop_object_size(const std::string& kind, const std::string& object) {
   return text_size(object, kShortText, Errc::InvalidArg, "protocol name");
 }
 
+Status route_text_sizes(const std::string& dest, const std::string& gw,
+                        const std::string& metric) {
+  IPADM_TRY(text_size(dest, kMaxAddrText, Errc::BadAddr, "route destination"));
+  IPADM_TRY(text_size(gw, kMaxAddrText, Errc::BadAddr, "gateway"));
+  return text_size(metric, kShortText, Errc::InvalidArg, "metric");
+}
+
 }  // namespace
 
 Status check_request_sizes(const rpc::Request& req) {
@@ -84,6 +91,17 @@ Status check_request_sizes(const rpc::Request& req) {
         IPADM_TRY(text_size(n, kPropNameMax, Errc::PropUnknown, "property name"));
       return Status::ok();
     }
+    case R::kCreateRoute: {
+      const auto& c = req.create_route();
+      IPADM_TRY(route_text_sizes(c.destination(), c.gateway(), c.metric()));
+      return ifname_size(c.ifname());
+    }
+    case R::kDeleteRoute: {
+      const auto& c = req.delete_route();
+      IPADM_TRY(route_text_sizes(c.destination(), c.gateway(), c.metric()));
+      return ifname_size(c.ifname());
+    }
+    case R::kShowRoute: return ifname_size(req.show_route().ifname());
     case R::kExportConf:
       return text_size(req.export_conf().format(), kShortText, Errc::InvalidArg, "format name");
     default:

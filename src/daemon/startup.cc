@@ -40,6 +40,20 @@ namespace {
 constexpr const char* kUsage =
     "Usage: ipmgmtd [-f] [-R root] [-G group] [-u user] [-A arp-probe-count]\n";
 
+// illumos /etc/inet/static_routes (route -p), imported once, like the
+// legacy ipadm.conf.
+Status import_static_routes(core::Service& svc, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::ok();  // none
+  std::stringstream text;
+  text << in.rdbuf();
+  auto r = svc.import_static_routes_once(text.str());
+  IPADM_TRY(r);
+  for (const auto& w : r->warnings()) log_warn("%s: %s", path.c_str(), w.c_str());
+  if (r->routes()) log_info("%s: imported %u routes", path.c_str(), r->routes());
+  return Status::ok();
+}
+
 int fail(Readiness& ready, const char* what, const Status& s) {
   log_err("%s: %s", what, s.to_string().c_str());
   ready.report(1);
@@ -226,6 +240,9 @@ int run_daemon(const Options& opt) {
   if (Status s = import_legacy_conf(svc, paths.legacy_conf()); !s)
     log_err("%s: not imported: %s; fix the file and restart ipmgmtd",
             paths.legacy_conf().c_str(), s.to_string().c_str());
+  if (Status s = import_static_routes(svc, paths.static_routes()); !s)
+    log_err("%s: not imported: %s; fix the file and restart ipmgmtd",
+            paths.static_routes().c_str(), s.to_string().c_str());
   if (Status s = load_delegation(svc, paths.delegation()); !s)
     return fail(ready, paths.delegation().c_str(), s);
 

@@ -86,6 +86,7 @@ bool FakeKernel::remove_link(int ifindex) {
   std::string name = it->second.link.ifname;
   links_.erase(it);
   std::erase_if(addrs_, [&](const auto& kv) { return kv.first.ifindex == ifindex; });
+  std::erase_if(routes_, [&](const RouteRequest& r) { return r.ifindex == ifindex; });
   for (const char* fam : {"net/ipv4/conf/", "net/ipv6/conf/"}) {
     std::string prefix = std::string(fam) + name + "/";
     std::erase_if(sysctls_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
@@ -132,7 +133,10 @@ Status FakeKernel::link_set_up(int ifindex, bool up) {
   if (up) ls->link.flags |= IFF_UP;
   else ls->link.flags &= ~IFF_UP;
   refresh_oper(*ls);
-  if (was_up && !up) drop_v6(ifindex);
+  if (was_up && !up) {
+    drop_v6(ifindex);
+    std::erase_if(routes_, [&](const RouteRequest& r) { return r.ifindex == ifindex; });
+  }
   if (!was_up && up && auto_linklocal_ && ls->gen_mode == 0 &&
       sysctl("net/ipv6/conf/" + ls->link.ifname + "/disable_ipv6") != "1") {
     Addr a;

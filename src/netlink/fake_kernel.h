@@ -16,6 +16,13 @@
 //    address stays TENTATIVE (as after a timeout). IPv4 returns 0 at once.
 //  - link_set_up(false) drops the link's IPv6 addresses (keep_addr_on_down
 //    = 0) and keeps IPv4 ones; writing "1" to disable_ipv6 drops them too.
+//  - routes (main table) are keyed (family, dst, dst_len, metric), an IPv6
+//    metric 0 reported as 1024 as Linux does. route_add: Enxio for a
+//    missing link, Failure (ENETDOWN) for a link that is down, BadAddr
+//    (ENETUNREACH) for a gateway no address of the link (any up link when
+//    ifindex is 0, which then picks it) covers -- an IPv6 link-local
+//    gateway needs the link --, Exists for the same key. remove_link and
+//    link_set_up(false) drop the link's routes, as Linux does.
 //  - sysctls live in a map: the constructor seeds common global defaults,
 //    add_link seeds the per-link ones (net/ipv{4,6}/conf/<if>/...), a missing
 //    path is NotFound, a malformed one InvalidArg (check_sysctl_path).
@@ -40,9 +47,9 @@ namespace ipadm::netlink {
 enum class FakeOp {
   kLinks, kLinkByName, kAddrs, kAddrAdd, kAddrDel, kAddrAddBatch, kAddrWaitDad,
   kLinkSetUp, kLinkSetArp, kLinkSetMtu, kLinkSetAddrGenMode, kSysctlGet, kSysctlSet,
-  kAddrReplace, kLinkSetToken,
+  kAddrReplace, kLinkSetToken, kRoutes, kRouteAdd, kRouteDel,
 };
-inline constexpr size_t kFakeOpCount = 15;
+inline constexpr size_t kFakeOpCount = 18;
 
 class FakeKernel final : public Kernel {
  public:
@@ -61,6 +68,7 @@ class FakeKernel final : public Kernel {
   Status addr_add_batch(std::span<const AddrRequest> reqs,
                         std::vector<Status>* results) override;
   Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) override;
+  Result<std::vector<Route>> routes(int family) override;
   Status route_add(const RouteRequest& req) override;
   Status route_del(const RouteRequest& req) override;
   Status link_set_up(int ifindex, bool up) override;
@@ -121,8 +129,10 @@ class FakeKernel final : public Kernel {
   std::optional<IpAddr> token(int ifindex) const;
   // The requests addr_replace accepted, oldest first.
   const std::vector<AddrRequest>& replace_log() const { return replace_log_; }
-  // Routes added and not deleted, oldest first.
+  // Routes added and not deleted, oldest first (ifindex filled in).
   const std::vector<RouteRequest>& routes() const { return routes_; }
+  // A route as someone else's tool would add it (no checks).
+  void inject_route(const RouteRequest& r) { routes_.push_back(r); }
   // Calls of op so far (including faulted ones); reset_calls zeroes them.
   int calls(FakeOp op) const { return calls_[static_cast<size_t>(op)]; }
   void reset_calls() { calls_.fill(0); }
@@ -150,6 +160,9 @@ class FakeKernel final : public Kernel {
   LinkState* state(int ifindex);
   Status add_one(const AddrRequest& req);
   void drop_v6(int ifindex);
+  // The up link with an address whose prefix covers gw (on ifindex only
+  // when not 0); 0 if none.
+  int link_for_gateway(const IpAddr& gw, int ifindex) const;
   void refresh_oper(LinkState& ls);
   void seed_link_sysctls(const std::string& ifname, uint32_t mtu);
 

@@ -57,14 +57,31 @@ struct AddrRequest {
   std::optional<uint32_t> route_metric;              // IFA_RT_PRIORITY
 };
 
-// A route through a gateway on a link; dst_len 0 (and dst zero) = default.
+// One route to add or delete in the main table. A gateway route has
+// gateway set; an on-link route (directly reachable destination) has
+// gateway.family == 0 and goes in with scope link. dst_len 0 (dst zero) is
+// the default route of the family (the gateway's, else dst's). ifindex 0:
+// no RTA_OIF (the kernel picks the link by the gateway).
 struct RouteRequest {
   int ifindex = 0;
-  IpAddr gateway;
-  IpAddr dst;          // family taken from gateway when dst_len == 0
+  IpAddr gateway;        // family 0: on-link
+  IpAddr dst;            // family taken from gateway when dst_len == 0
   uint8_t dst_len = 0;
   uint8_t protocol = 4;  // RTPROT_STATIC; RTPROT_DHCP (16) for lease routers
   uint32_t metric = 0;   // RTA_PRIORITY
+  int family() const { return gateway.family ? gateway.family : dst.family; }
+};
+
+// A unicast route of the main table as the kernel reports it (RTM_NEWROUTE).
+struct Route {
+  int family = 0;
+  IpAddr dst;               // zero with dst_len 0 (default)
+  uint8_t dst_len = 0;
+  std::optional<IpAddr> gateway;  // RTA_GATEWAY (first nexthop only)
+  int ifindex = 0;          // RTA_OIF
+  uint32_t metric = 0;      // RTA_PRIORITY
+  uint8_t protocol = 0;     // RTPROT_* (kernel 2, boot 3, static 4, ra 9, dhcp 16)
+  uint8_t scope = 0;
 };
 
 class Kernel {
@@ -100,8 +117,13 @@ class Kernel {
   // missing address returns at once. Never fails on timeout: returns flags.
   virtual Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) = 0;
 
-  // Routes in the main table (protocol static). route_add: Exists if the
-  // route is there; route_del: NotFound if it is not.
+  // Routes in the main table (protocol static). route_add: Exists if a
+  // route with the same destination and metric is there (NLM_F_EXCL),
+  // BadAddr if the gateway is not reachable (ENETUNREACH); route_del:
+  // NotFound if it is not there.
+  // routes(): the unicast routes of the main table of one family
+  // (AF_UNSPEC: both), in kernel order.
+  virtual Result<std::vector<Route>> routes(int family) = 0;
   virtual Status route_add(const RouteRequest& req) = 0;
   virtual Status route_del(const RouteRequest& req) = 0;
 

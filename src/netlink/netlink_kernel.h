@@ -54,6 +54,7 @@ class NetlinkKernel final : public Kernel {
                         std::vector<Status>* results) override;
   Result<uint32_t> addr_wait_dad(const AddrRequest& req, int timeout_ms) override;
 
+  Result<std::vector<Route>> routes(int family) override;
   Status route_add(const RouteRequest& req) override;
   Status route_del(const RouteRequest& req) override;
 

@@ -1,5 +1,7 @@
 #include "netlink/nl_attr.h"
 
+#include <sys/socket.h>
+
 #include <cstring>
 
 namespace ipadm::netlink {
@@ -36,6 +38,16 @@ uint32_t attr_u32(const nlattr* a) {
   uint32_t v;
   std::memcpy(&v, attr_bytes(a).data(), sizeof(v));
   return v;
+}
+
+bool attr_ip(const nlattr* a, int family, IpAddr* out) {
+  auto b = attr_bytes(a);
+  size_t want = family == AF_INET ? 4 : 16;
+  if (b.size() != want) return false;
+  out->family = family;
+  out->bytes.fill(0);
+  std::memcpy(out->bytes.data(), b.data(), want);
+  return true;
 }
 
 std::string attr_string(const nlattr* a) {

@@ -14,6 +14,8 @@
 #include <span>
 #include <string>
 
+#include "common/ipaddr.h"
+
 namespace ipadm::netlink {
 
 struct AttrRule {
@@ -33,6 +35,9 @@ bool parse_attrs(const void* data, size_t len, std::span<const AttrRule> rules,
 std::span<const uint8_t> attr_bytes(const nlattr* a);
 uint8_t attr_u8(const nlattr* a);
 uint32_t attr_u32(const nlattr* a);
+// Copies an address attribute of exactly family's width (4 or 16 bytes)
+// into *out; false if its payload has another length.
+bool attr_ip(const nlattr* a, int family, IpAddr* out);
 // The payload up to its first NUL (or its end if unterminated).
 std::string attr_string(const nlattr* a);
 

@@ -25,16 +25,6 @@ Result<Addr> malformed(const char* what) {
   return Result<Addr>(Errc::EBade, std::string("malformed address message: ") + what);
 }
 
-// Copies an address attribute of exactly the family's width.
-bool read_ip(const nlattr* a, int family, IpAddr* out) {
-  auto b = attr_bytes(a);
-  size_t want = family == AF_INET ? 4 : 16;
-  if (b.size() != want) return false;
-  out->family = family;
-  out->bytes.fill(0);
-  std::memcpy(out->bytes.data(), b.data(), want);
-  return true;
-}
 
 void put_ip(nlmsghdr* nlh, uint16_t type, const IpAddr& a) {
   mnl_attr_put(nlh, type, a.size(), a.bytes.data());
@@ -63,8 +53,8 @@ Result<Addr> decode_addr(NlMsg msg) {
 
   IpAddr local, address;
   bool has_local = tb[IFA_LOCAL] != nullptr, has_address = tb[IFA_ADDRESS] != nullptr;
-  if (has_local && !read_ip(tb[IFA_LOCAL], a.family, &local)) return malformed("IFA_LOCAL");
-  if (has_address && !read_ip(tb[IFA_ADDRESS], a.family, &address))
+  if (has_local && !attr_ip(tb[IFA_LOCAL], a.family, &local)) return malformed("IFA_LOCAL");
+  if (has_address && !attr_ip(tb[IFA_ADDRESS], a.family, &address))
     return malformed("IFA_ADDRESS");
   if (!has_local && !has_address) return malformed("no address");
   if (has_local) {

@@ -125,8 +125,19 @@ struct LinkChange {
 size_t build_link_set(std::span<uint8_t> buf, uint32_t seq, const LinkChange& c);
 
 // RTM_NEWROUTE (NLM_F_CREATE|NLM_F_EXCL) or RTM_DELROUTE with NLM_F_ACK:
-// main table, protocol static, scope universe, RTA_GATEWAY + RTA_OIF.
+// main table, r.protocol, unicast; scope universe with RTA_GATEWAY, link
+// for an on-link route (no gateway), any scope for a delete; [RTA_DST]
+// unless default, [RTA_OIF], [RTA_PRIORITY] when set.
 size_t build_route(std::span<uint8_t> buf, uint16_t type, uint32_t seq,
                    const RouteRequest& r);
+// RTM_GETROUTE dump of one family (AF_UNSPEC: all).
+size_t build_route_dump(std::span<uint8_t> buf, uint32_t seq, int family);
+// One RTM_NEWROUTE message: nullopt unless it is an AF_INET/AF_INET6
+// unicast route of the main table (RTA_TABLE, else rtm_table); EBade if
+// malformed. The gateway is RTA_GATEWAY only (multipath nexthops are not
+// read).
+//   route := nlmsghdr rtmsg [RTA_DST a] [RTA_GATEWAY a] [RTA_OIF u32]
+//            [RTA_PRIORITY u32] [RTA_TABLE u32]
+Result<std::optional<Route>> decode_route(NlMsg msg);
 
 }  // namespace ipadm::netlink

@@ -199,6 +199,23 @@ Status read_property(const Obj& o, std::vector<std::string>* w, PropRecord* r) {
   return Status::ok();
 }
 
+Status read_route(const Obj& o, std::vector<std::string>* w, RouteRecord* r) {
+  IPADM_TRY(o.check({"destination", "gateway", "interface", "metric", "family"}, w));
+  IPADM_TRY(o.str("destination", &r->destination, true));
+  IPADM_TRY(o.str("gateway", &r->gateway, false));
+  IPADM_TRY(o.str("interface", &r->ifname, false));
+  std::optional<long> metric;
+  IPADM_TRY(o.integer("metric", &metric, 0, UINT32_MAX, false, false));
+  r->metric = metric ? static_cast<uint32_t>(*metric) : 0;
+  r->family = route_family(r->destination, r->gateway);
+  if (r->family == 0) return bad(o.path("destination"), "not default or a numeric PREFIX/LEN");
+  std::optional<long> family;
+  IPADM_TRY(o.integer("family", &family, 4, 6, false, false));
+  if (family && *family != (r->family == AF_INET ? 4 : 6))
+    return bad(o.path("family"), "does not match the addresses");
+  return Status::ok();
+}
+
 template <typename Rec, typename ReadFn>
 Status read_array(const Obj& top, const char* key, std::vector<std::string>* w, ReadFn read,
                   std::vector<Rec>* out) {
@@ -239,6 +256,16 @@ std::string format_conf_json(const ConfSnapshot& s) {
     j["value"] = p.value;
     doc["properties"].push_back(std::move(j));
   }
+  if (!s.routes.empty()) doc["routes"] = ordered::array();  // older readers: no key
+  for (const auto& r : s.routes) {
+    ordered j;
+    j["destination"] = r.destination;
+    j["gateway"] = r.gateway;
+    j["interface"] = r.ifname;
+    j["metric"] = r.metric;
+    j["family"] = r.family == AF_INET ? 4 : 6;
+    doc["routes"].push_back(std::move(j));
+  }
   return doc.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";
 }
 
@@ -254,7 +281,7 @@ Result<ConfSnapshot> parse_conf_json(std::string_view text, std::vector<std::str
 
   std::vector<std::string> w;
   Obj top(doc, "$");
-  IPADM_TRY(top.check({"format", "version", "interfaces", "addresses", "properties"}, &w));
+  IPADM_TRY(top.check({"format", "version", "interfaces", "addresses", "properties", "routes"}, &w));
   std::string format;
   IPADM_TRY(top.str("format", &format, true));
   if (format != kFormat) return Result<ConfSnapshot>(bad("$.format", "expected \"ipadm-linux\""));
@@ -268,6 +295,7 @@ Result<ConfSnapshot> parse_conf_json(std::string_view text, std::vector<std::str
   IPADM_TRY(read_array(top, "interfaces", &w, read_interface, &s.ifs));
   IPADM_TRY(read_array(top, "addresses", &w, read_address, &s.addrs));
   IPADM_TRY(read_array(top, "properties", &w, read_property, &s.props));
+  IPADM_TRY(read_array(top, "routes", &w, read_route, &s.routes));
   IPADM_TRY(validate_snapshot(s));
   if (warnings) warnings->insert(warnings->end(), w.begin(), w.end());
   return s;

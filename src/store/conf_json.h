@@ -26,6 +26,13 @@
 //       {"protocol": STR, "ifname": STR,             absent = ""; shapes as PropRecord:
 //        "aobjname": STR, "name": STR,               protocol / interface / address property
 //        "value": STR}                               name and value required
+//     ],
+//     "routes": [                                    optional, default [] (create-route;
+//                                                    written only when not empty)
+//       {"destination": STR,                         "default" or "PREFIX/LEN", required
+//        "gateway": STR, "interface": STR,           absent = "" (on-link / any link)
+//        "metric": INT,                              0..4294967295, default 0
+//        "family": 4 | 6}                            optional; must match the addresses
 //     ]
 //   }
 //

@@ -1,5 +1,7 @@
 #include "store/conf_model.h"
 
+#include "common/ipaddr.h"
+
 #include <sys/socket.h>
 
 #include <array>
@@ -94,7 +96,8 @@ Status check_prop(const PropRecord& p, const std::unordered_set<std::string>& if
 }  // namespace
 
 bool ConfSnapshot::operator==(const ConfSnapshot& o) const {
-  return all_equal(ifs, o.ifs) && all_equal(addrs, o.addrs) && all_equal(props, o.props);
+  return all_equal(ifs, o.ifs) && all_equal(addrs, o.addrs) && all_equal(props, o.props) &&
+         routes == o.routes;
 }
 
 namespace {
@@ -105,6 +108,18 @@ std::string where(const std::vector<size_t>& lines, size_t i) {
 
 std::string ConfSnapshot::addr_where(size_t i) const { return where(addr_lines, i); }
 std::string ConfSnapshot::prop_where(size_t i) const { return where(prop_lines, i); }
+std::string ConfSnapshot::route_where(size_t i) const { return where(route_lines, i); }
+
+int route_family(const std::string& destination, const std::string& gateway) {
+  if (destination != "default") {
+    auto ap = split_prefix(destination);
+    if (!ap) return 0;
+    auto a = IpAddr::parse(ap->host);
+    return a ? a->family : 0;
+  }
+  auto g = IpAddr::parse(gateway);
+  return g ? g->family : 0;
+}
 
 bool conf_protocol_known(std::string_view p) {
   static constexpr std::array<std::string_view, 7> kProtos = {"ip",  "ipv4", "ipv6", "tcp",
@@ -124,6 +139,17 @@ Status validate_snapshot(const ConfSnapshot& s) {
     IPADM_TRY(check_addr(a, ifs));
     if (!aobjs.insert(a.aobjname).second)
       return bad(Errc::InvalidArg, "address " + a.aobjname + " defined twice");
+  }
+  std::set<std::tuple<int, std::string, uint32_t>> route_keys;
+  for (const auto& r : s.routes) {
+    const std::string who = "route " + r.destination + ": ";
+    if (r.family != AF_INET && r.family != AF_INET6) return bad(Errc::InvalidArg, who + "bad family");
+    if (r.destination != "default" && r.destination.find('/') == std::string::npos)
+      return bad(Errc::InvalidArg, who + "destination is not default or PREFIX/LEN");
+    if (!r.ifname.empty() && !ifname_valid(r.ifname))
+      return bad(Errc::InvalidName, who + "interface name '" + r.ifname + "'");
+    if (!route_keys.emplace(r.family, r.destination, r.metric).second)
+      return bad(Errc::InvalidArg, who + "defined twice with metric " + std::to_string(r.metric));
   }
   std::set<std::tuple<std::string, std::string, std::string, std::string>> keys;
   for (const auto& p : s.props) {

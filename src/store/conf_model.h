@@ -25,15 +25,17 @@ struct ConfSnapshot {
   std::vector<IfRecord> ifs;      // store order
   std::vector<AddrRecord> addrs;  // store order
   std::vector<PropRecord> props;  // store order; all three shapes interleaved
-  // Where addrs[i] / props[i] came from, for messages: the ipadm.conf line
-  // (parse_illumos_conf fills them; empty for JSON and for snapshots read
-  // from a store). Not part of equality.
-  std::vector<size_t> addr_lines, prop_lines;
+  std::vector<RouteRecord> routes;  // store order (create-route)
+  // Where addrs[i] / props[i] / routes[i] came from, for messages: the
+  // ipadm.conf line (parse_illumos_conf fills them; empty for JSON and for
+  // snapshots read from a store). Not part of equality.
+  std::vector<size_t> addr_lines, prop_lines, route_lines;
 
   bool operator==(const ConfSnapshot& o) const;
   // "line N: " when the line of addrs[i] / props[i] is known, else "".
   std::string addr_where(size_t i) const;
   std::string prop_where(size_t i) const;
+  std::string route_where(size_t i) const;
 };
 
 // Field-by-field equality (store.h records have no operator==).
@@ -52,9 +54,17 @@ bool conf_equal(const PropRecord& a, const PropRecord& b);
 //    characters, a value of at most 511, interface properties use protocol
 //    ipv4/ipv6 on an interface of the snapshot, address properties name an
 //    address of the snapshot (and its interface); no key appears twice.
+//  * routes: family AF_INET or AF_INET6, a destination ("default" or
+//    text with '/'), a valid interface name or '', no key (family,
+//    destination, metric) twice (the full rules of create-route are the
+//    daemon's: core/route.h).
 // InvalidArg (or InvalidName for a bad interface name) with the offending
 // record in the detail.
 Status validate_snapshot(const ConfSnapshot& s);
+
+// The family of a route record's text: the destination's, or the
+// gateway's for "default"; 0 if neither is a numeric address.
+int route_family(const std::string& destination, const std::string& gateway);
 
 // True for the protocols a property line may name (ip ipv4 ipv6 tcp udp sctp icmp).
 bool conf_protocol_known(std::string_view protocol);

@@ -45,6 +45,7 @@ class FallbackStore : public Store {
     return cur_->addr_props(n);
   }
   Result<std::vector<PropRecord>> all_props() override { return cur_->all_props(); }
+  Result<std::vector<RouteRecord>> routes() override { return cur_->routes(); }
   Result<std::optional<std::string>> meta(const std::string& k) override { return cur_->meta(k); }
   Status apply(const Batch& batch) override;
   Status maintain() override;

@@ -24,6 +24,8 @@
 //   address prop   _ifname=IF;_aobjname=IF/U;K=V;     (prefixlen -> AddrRecord.prefixlen)
 //   interface prop _protocol=ipv4|ipv6;_ifname=IF;K=V;
 //   protocol prop  _protocol=P;K=V;
+//   route          _route=DEST,GATEWAY,IFNAME,METRIC;  (ipadm for Linux, create-route;
+//                                       GATEWAY/IFNAME may be empty; illumos skips it)
 //
 // Families are illumos numbers (AF_INET 2, AF_INET6 26) in the file and Linux
 // numbers (AF_INET 2, AF_INET6 10) in the snapshot.

@@ -85,6 +85,9 @@ std::string format_illumos_conf(const ConfSnapshot& s) {
   }
   for (const auto& a : s.addrs) address_line(&out, a);
   for (const auto& p : s.props) property_line(&out, p);
+  for (const auto& r : s.routes)
+    out += "_route=" + r.destination + "," + r.gateway + "," + r.ifname + "," +
+           std::to_string(r.metric) + ";\n";
   return out;
 }
 
@@ -110,6 +113,10 @@ Status check_illumos_conf(const ConfSnapshot& s) {
     if (!p.aobjname.empty() && (p.name == "prefixlen" || p.name == "up"))
       return refuse(who, "an address property named like an address field");
   }
+  for (const auto& r : s.routes)
+    if (!plain(r.destination) || !plain(r.gateway) || !plain(r.ifname) ||
+        (r.destination + r.gateway + r.ifname).find(',') != std::string::npos)
+      return refuse("route " + r.destination, "';' or ',' in its text");
   // Last word: what is written must read back the same.
   auto back = parse_illumos_conf(format_illumos_conf(s), nullptr);
   if (!back) return Status(Errc::InvalidArg, "exported text does not read back: " + back.status().detail());

@@ -33,6 +33,7 @@ using illumos_lex::yes_no;
 struct Keys {
   std::optional<std::string_view> ifname, aobjname, family, families, ifclass, protocol;
   std::optional<std::string_view> ipv4addr, ipv6addr, dhcp, intfid;
+  std::optional<std::string_view> route;  // ipadm for Linux: a persistent route
   std::vector<Pair> props;  // public names as stored; '__x' already turned into '_x'
 };
 
@@ -74,6 +75,7 @@ class IllumosReader {
   Status interface_line(size_t no, const Keys& k);
   Status address_line(size_t no, const Keys& k);
   Status protocol_line(size_t no, const Keys& k);
+  Status route_line(size_t no, const Keys& k);
   Status add_prop(size_t no, PropRecord rec);
   Status check_prop_size(size_t no, std::string_view name, std::string_view value);
 
@@ -85,6 +87,7 @@ class IllumosReader {
   std::unordered_map<std::string, size_t> addr_index_;
   std::vector<Pending> pending_;
   std::vector<PropState> props_;
+  std::vector<std::pair<RouteRecord, size_t>> routes_;  // with their lines
   std::map<std::tuple<std::string, std::string, std::string, std::string>, size_t> prop_index_;
 };
 
@@ -115,7 +118,7 @@ Status IllumosReader::classify(size_t no, const std::vector<Pair>& pairs, Keys* 
       {"_ifname", &Keys::ifname},     {"_aobjname", &Keys::aobjname}, {"_family", &Keys::family},
       {"_families", &Keys::families}, {"_ifclass", &Keys::ifclass},   {"_protocol", &Keys::protocol},
       {"_ipv4addr", &Keys::ipv4addr}, {"_ipv6addr", &Keys::ipv6addr}, {"_dhcp", &Keys::dhcp},
-      {"_intfid", &Keys::intfid},
+      {"_intfid", &Keys::intfid},     {"_route", &Keys::route},
   };
   for (const auto& p : pairs) {
     if (p.name.size() >= 2 && p.name[0] == '_' && p.name[1] == '_') {
@@ -293,12 +296,35 @@ Status IllumosReader::protocol_line(size_t no, const Keys& k) {
   return Status::ok();
 }
 
+// _route=DEST,GATEWAY,IFNAME,METRIC; alone on its line (ipadm for Linux;
+// an illumos reader warns "unknown key _route" and skips the line).
+Status IllumosReader::route_line(size_t no, const Keys& k) {
+  if (k.ifname || k.aobjname || k.protocol || k.family || k.families || !k.props.empty())
+    return line_error(no, "_route line with other keys");
+  std::vector<std::string> f;
+  std::string_view v = *k.route;
+  for (size_t pos = 0;;) {
+    size_t comma = v.find(',', pos);
+    f.emplace_back(v.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  if (f.size() != 4) return line_error(no, "_route must be DEST,GATEWAY,IFNAME,METRIC");
+  auto metric = parse_int(f[3], 0, UINT32_MAX);
+  if (!metric) return line_error(no, "_route metric '" + f[3] + "'");
+  RouteRecord r{route_family(f[0], f[1]), f[0], f[1], f[2], static_cast<uint32_t>(*metric)};
+  if (r.family == 0) return line_error(no, "_route " + f[0] + " via '" + f[1] + "': not numeric");
+  routes_.emplace_back(std::move(r), no);
+  return Status::ok();
+}
+
 Status IllumosReader::record(size_t no, std::string_view text) {
   seen_record_ = true;
   std::vector<Pair> pairs;
   IPADM_TRY(split_record(no, text, &pairs));
   Keys k;
   IPADM_TRY(classify(no, pairs, &k));
+  if (k.route) return route_line(no, k);
   if (k.family || k.families) return interface_line(no, k);
   if (k.aobjname) return address_line(no, k);
   if (k.protocol) return protocol_line(no, k);
@@ -351,6 +377,10 @@ Result<ConfSnapshot> IllumosReader::finish() {
     }
     s.props.push_back(std::move(p.rec));
     s.prop_lines.push_back(p.line);
+  }
+  for (auto& [r, line] : routes_) {
+    s.routes.push_back(std::move(r));
+    s.route_lines.push_back(line);
   }
   IPADM_TRY(validate_snapshot(s));
   return s;

@@ -57,9 +57,25 @@ CREATE TABLE meta (
 
 Status store_v1_to_v2(Db& db) { return db.exec(kStoreV2); }
 
+// v3: persistent routes (create-route), keyed like the kernel's main table.
+// metric is the kernel's (IPv6's default 1024 spelled out).
+constexpr const char* kStoreV3 = R"sql(
+CREATE TABLE routes (
+  seq         INTEGER PRIMARY KEY,
+  family      INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  gateway     TEXT NOT NULL DEFAULT '',
+  ifname      TEXT NOT NULL DEFAULT '',
+  metric      INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (family, destination, metric)
+);
+)sql";
+Status store_v2_to_v3(Db& db) { return db.exec(kStoreV3); }
+
 constexpr MigrationStep kStoreSteps[] = {
     {"create the v1 schema (interfaces, addrs, props)", store_v0_to_v1},
     {"add the meta table", store_v1_to_v2},
+    {"add the routes table", store_v2_to_v3},
 };
 static_assert(std::size(kStoreSteps) == kCurrentSchemaVersion);
 

@@ -29,6 +29,16 @@ AddrRecord addr_row(const Stmt& st) {
   return r;
 }
 
+RouteRecord route_row(const Stmt& st) {
+  RouteRecord r;
+  r.family = static_cast<int>(st.col_int(0));
+  r.destination = st.col_text(1);
+  r.gateway = st.col_text(2);
+  r.ifname = st.col_text(3);
+  r.metric = static_cast<uint32_t>(st.col_int(4));
+  return r;
+}
+
 PropRecord prop_row(const Stmt& st) {
   return PropRecord{st.col_text(0), st.col_text(1), st.col_text(2), st.col_text(3),
                     st.col_text(4)};
@@ -80,6 +90,8 @@ std::string op_label(const Op& op) {
         if constexpr (std::is_same_v<T, PutProp>) return "PutProp " + o.rec.name;
         if constexpr (std::is_same_v<T, DelProp>) return "DelProp " + o.key.name;
         if constexpr (std::is_same_v<T, PutMeta>) return "PutMeta " + o.key;
+        if constexpr (std::is_same_v<T, PutRoute>) return "PutRoute " + o.rec.destination;
+        if constexpr (std::is_same_v<T, DelRoute>) return "DelRoute " + o.key.destination;
       },
       op);
 }
@@ -142,6 +154,10 @@ Result<std::vector<PropRecord>> SqliteStore::all_props() {
   return query_props(sql::kSelAllProps, nullptr);
 }
 
+Result<std::vector<RouteRecord>> SqliteStore::routes() {
+  return query_all<RouteRecord>(db_, sql::kSelRoutes, nullptr, route_row);
+}
+
 // ---- writes ----
 
 Status SqliteStore::apply(const Batch& batch) {
@@ -188,6 +204,8 @@ Status SqliteStore::apply_op(const Op& op) {
         if constexpr (std::is_same_v<T, PutProp>) return put_prop(o.rec);
         if constexpr (std::is_same_v<T, DelProp>) return del_prop(o.key);
         if constexpr (std::is_same_v<T, PutMeta>) return put_meta(o.key, o.value);
+        if constexpr (std::is_same_v<T, PutRoute>) return put_route(o.rec);
+        if constexpr (std::is_same_v<T, DelRoute>) return del_route(o.key);
       },
       op);
 }
@@ -250,6 +268,21 @@ Status SqliteStore::put_meta(const std::string& key, const std::string& value) {
   Result<Stmt> st = db_.cached(sql::kPutMeta);
   if (!st) return st.status();
   return st->bind(1, key).bind(2, value).run();
+}
+
+Status SqliteStore::put_route(const RouteRecord& r) {
+  if (r.destination.empty()) return Status(Errc::InvalidArg, "empty route destination");
+  Result<Stmt> st = db_.cached(sql::kPutRoute);
+  if (!st) return st.status();
+  st->bind(1, r.family).bind(2, r.destination).bind(3, r.gateway).bind(4, r.ifname);
+  return st->bind(5, static_cast<int64_t>(r.metric)).run();
+}
+
+Status SqliteStore::del_route(const RouteRecord& k) {
+  Result<Stmt> st = db_.cached(sql::kDelRoute);
+  if (!st) return st.status();
+  return st->bind(1, k.family).bind(2, k.destination).bind(3, static_cast<int64_t>(k.metric))
+      .run();
 }
 
 Result<std::optional<std::string>> SqliteStore::meta(const std::string& key) {

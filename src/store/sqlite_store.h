@@ -69,6 +69,7 @@ class SqliteStore : public Store {
   Result<std::vector<PropRecord>> if_props(const std::string& ifname) override;
   Result<std::vector<PropRecord>> addr_props(const std::string& aobjname) override;
   Result<std::vector<PropRecord>> all_props() override;
+  Result<std::vector<RouteRecord>> routes() override;
   Result<std::optional<std::string>> meta(const std::string& key) override;
   Status apply(const Batch& batch) override;
 
@@ -93,6 +94,8 @@ class SqliteStore : public Store {
   Status put_prop(const PropRecord& r);
   Status del_prop(const PropRecord& k);
   Status put_meta(const std::string& key, const std::string& value);
+  Status put_route(const RouteRecord& r);
+  Status del_route(const RouteRecord& k);
   void scrub_failed_commit_();
   uint64_t failed_commits_ = 0;
   Result<std::vector<AddrRecord>> query_addrs(const char* sql, const std::string* key);

@@ -9,6 +9,7 @@
 // synchronous=FULL). Not thread-safe: core::Service serializes writers.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -53,6 +54,20 @@ struct PropRecord {
   std::string value;
 };
 
+// A persistent route (core/route.h): the destination in canonical text
+// ("default" or "PREFIX/LEN"), the gateway ("" for an on-link route), the
+// interface ("" when the kernel picks it by the gateway) and the metric
+// the kernel reports (IPv6's default 1024 spelled out). Key: (family,
+// destination, metric), as the kernel's main table keys its routes.
+struct RouteRecord {
+  int family = 0;               // AF_INET / AF_INET6 (Linux numbering)
+  std::string destination;
+  std::string gateway;
+  std::string ifname;
+  uint32_t metric = 0;
+  bool operator==(const RouteRecord&) const = default;
+};
+
 // Batch operations.
 struct PutIf { IfRecord rec; };                 // insert or replace families
 struct DelIf { std::string ifname; };           // cascades: addrs + props; no-op if absent
@@ -61,7 +76,10 @@ struct DelAddr { std::string aobjname; };       // cascades: its props; no-op if
 struct PutProp { PropRecord rec; };             // insert or replace value
 struct DelProp { PropRecord key; };             // value ignored; no-op if absent
 struct PutMeta { std::string key, value; };     // daemon bookkeeping (schema v2)
-using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp, PutMeta>;
+struct PutRoute { RouteRecord rec; };           // insert or replace by key (keeps order)
+struct DelRoute { RouteRecord key; };           // by key; no-op if absent
+using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp, PutMeta, PutRoute,
+                        DelRoute>;
 
 struct Batch {
   std::vector<Op> ops;
@@ -93,6 +111,8 @@ class Store {
   // Every property (export).
   virtual Result<std::vector<PropRecord>> all_props() = 0;
 
+  // Persistent routes, in store order (creation order).
+  virtual Result<std::vector<RouteRecord>> routes() = 0;
   // Daemon bookkeeping values (e.g. "first_boot_done"); nullopt if unset.
   virtual Result<std::optional<std::string>> meta(const std::string& key) = 0;
 

@@ -54,13 +54,23 @@ inline constexpr const char* kSelMeta = "SELECT value FROM meta WHERE key = ?1";
 inline constexpr const char* kDelProp =
     "DELETE FROM props WHERE protocol = ?1 AND ifname = ?2 AND aobjname = ?3 AND name = ?4";
 
+inline constexpr const char* kSelRoutes =
+    "SELECT family, destination, gateway, ifname, metric FROM routes ORDER BY seq";
+inline constexpr const char* kPutRoute =
+    "INSERT INTO routes(family, destination, gateway, ifname, metric) "
+    "VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(family, destination, metric) DO UPDATE SET gateway = excluded.gateway, "
+    "ifname = excluded.ifname";
+inline constexpr const char* kDelRoute =
+    "DELETE FROM routes WHERE family = ?1 AND destination = ?2 AND metric = ?3";
+
 // Statements that touch one object (or one interface's rows) and must be
 // index searches. The full-table reads (kSelIfs, kSelAddrs, kSelAllProps) are
 // O(n) by nature and not listed.
 inline constexpr const char* kPerObjectStatements[] = {
     kSelIf, kSelAddrsOf, kSelAddr, kSelProtoProps, kSelIfProps, kSelAddrProps,
     kPutIf, kDelIfAddrProps, kDelIfProps, kDelIfAddrs, kDelIf,
-    kPutAddr, kDelAddrProps, kDelAddr, kPutProp, kDelProp,
+    kPutAddr, kDelAddrProps, kDelAddr, kPutProp, kDelProp, kPutRoute, kDelRoute,
 };
 
 }  // namespace ipadm::store::sql

@@ -20,6 +20,8 @@ struct FakeState {
   rpc::SetPropReq last_set_prop;
   rpc::ShowPropReq last_show_prop;
   std::string last_import;
+  rpc::CreateRouteReq last_create_route;
+  rpc::DeleteRouteReq last_delete_route;
 
   // Canned answers.
   Status status;  // returned by every Status-returning call
@@ -27,6 +29,7 @@ struct FakeState {
   rpc::ShowAddrReply addr_reply;
   rpc::ShowPropReply prop_reply;
   rpc::RestoreReply restore_reply;
+  rpc::ShowRouteReply route_reply;
   std::string export_text;
   Status show_status;  // non-OK: show_* fail with it
   // wait_online: the i-th call gets online_replies[i] (the last one again
@@ -92,6 +95,21 @@ struct FakeBackend : CliBackend {
     s.last_show_prop = req;
     if (!s.show_status.is_ok()) return s.show_status;
     return s.prop_reply;
+  }
+  Status create_route(const rpc::CreateRouteReq& req) override {
+    s.calls.push_back("create_route " + req.destination());
+    s.last_create_route = req;
+    return s.status;
+  }
+  Status delete_route(const rpc::DeleteRouteReq& req) override {
+    s.calls.push_back("delete_route " + req.destination());
+    s.last_delete_route = req;
+    return s.status;
+  }
+  Result<rpc::ShowRouteReply> show_route(const std::string& ifname) override {
+    s.calls.push_back("show_route " + ifname);
+    if (!s.show_status.is_ok()) return s.show_status;
+    return s.route_reply;
   }
   Result<rpc::RestoreReply> restore() override {
     s.calls.push_back("restore");

@@ -37,6 +37,7 @@ class FaultyStore : public store::Store {
     return s_.addr_props(n);
   }
   Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
+  Result<std::vector<store::RouteRecord>> routes() override { return s_.routes(); }
   Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
   Status apply(const store::Batch& b) override {
     if (fail) return Status(Errc::NoBufs, "disk full");
