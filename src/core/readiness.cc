@@ -44,6 +44,12 @@ ObjReadiness if_readiness(Presence p) {
   return not_ready(presence_reason(p));
 }
 
+ObjReadiness route_readiness(bool in_kernel, Presence iface) {
+  if (in_kernel) return ready();
+  if (iface != Presence::Active) return not_ready(presence_reason(iface));
+  return not_ready("not in the kernel");
+}
+
 ObjReadiness addr_readiness(const AddrFacts& f) {
   if (f.presence != Presence::Active) return not_ready(presence_reason(f.presence));
   if (!f.up) return ready();

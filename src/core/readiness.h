@@ -21,9 +21,8 @@
 // disable-addr -t), offline (the link is absent), down, inaccessible (no
 // carrier), tentative, duplicate, no DHCP lease, no link-local address.
 //
-// Routes (issue 13 item 1) join here: a route_readiness(RouteFacts) beside
-// addr_readiness(), and one more loop in Service::online_locked_()
-// (service_online.cc) that appends their ObjReadiness with kind "route".
+//   route      a persistent route (create-route without -t) is in the
+//              kernel; one that names an interface waits for it first.
 #pragma once
 
 #include <string>
@@ -69,5 +68,8 @@ std::string presence_reason(Presence p);
 
 ObjReadiness if_readiness(Presence p);
 ObjReadiness addr_readiness(const AddrFacts& f);
+// A persistent route: in_kernel as show-route states it (state ok); iface:
+// the presence of the interface it names (Active when it names none).
+ObjReadiness route_readiness(bool in_kernel, Presence iface);
 
 }  // namespace ipadm::core

@@ -257,6 +257,7 @@ class Service {
   // report_all or the route names ifname. Returns how many went in.
   int apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* report,
                            bool report_all);
+  Result<rpc::ShowRouteReply> show_route_locked_(const rpc::ShowRouteReq& req);
   // The temporary routes (create-route -t) still in the kernel.
   std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
                                                  const std::vector<netlink::Link>& links);

@@ -91,7 +91,28 @@ Result<rpc::WaitOnlineReply> Service::wait_online(const rpc::WaitOnlineReq& req)
     }
   }
 
-  // 3. The verdicts. Routes join here (core/readiness.h).
+  // 3. The persistent routes of the interfaces asked for (all of them
+  // when no name is given), as show-route states them.
+  std::vector<std::pair<std::string, const rpc::RouteInfo*>> routes;  // name, row
+  rpc::ShowRouteReply route_rows;
+  {
+    auto rows = show_route_locked_(rpc::ShowRouteReq());
+    IPADM_TRY(rows);
+    route_rows = std::move(*rows);
+    std::set<std::string> named(ifs.begin(), ifs.end());
+    for (const rpc::RouteInfo& r : route_rows.routes()) {
+      if (r.type() != "static" || r.persistent() != "yes") continue;
+      if (!req.names().empty() && !named.count(r.ifname())) continue;
+      if (req.names().empty() && !r.ifname().empty() &&
+          if_presence(map_.find_if(r.ifname())) == Presence::Disabled)
+        continue;
+      std::string name = "route " + r.destination();
+      name += r.gateway().empty() ? " dev " + r.ifname() : " via " + r.gateway();
+      routes.emplace_back(std::move(name), &r);
+    }
+  }
+
+  // 4. The verdicts.
   rpc::WaitOnlineReply reply;
   for (const std::string& ifname : ifs)
     add(&reply, ifname, "if", if_readiness(if_presence(map_.find_if(ifname))));
@@ -107,6 +128,10 @@ Result<rpc::WaitOnlineReply> Service::wait_online(const rpc::WaitOnlineReq& req)
     bool no_lease = a && a->atype == AddrType::Dhcp && a->local.is_zero();
     if (auto it = owned.find(name); it != owned.end() && !no_lease) f.addrs = it->second;
     add(&reply, name, "addr", addr_readiness(f));
+  }
+  for (const auto& [name, r] : routes) {
+    Presence iface = r->ifname().empty() ? Presence::Active : if_presence(map_.find_if(r->ifname()));
+    add(&reply, name, "route", route_readiness(r->state() == "ok", iface));
   }
   return reply;
 }

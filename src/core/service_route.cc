@@ -185,6 +185,10 @@ Status Service::delete_route(const rpc::DeleteRouteReq& req) {
 
 Result<rpc::ShowRouteReply> Service::show_route(const rpc::ShowRouteReq& req) {
   std::lock_guard lock(mu_);
+  return show_route_locked_(req);
+}
+
+Result<rpc::ShowRouteReply> Service::show_route_locked_(const rpc::ShowRouteReq& req) {
   auto view = KernelRoutes::read(kernel_);
   IPADM_TRY(view);
   auto persistent = persistent_routes(store_);

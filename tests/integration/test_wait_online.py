@@ -13,6 +13,8 @@
   naming the object (no DHCP lease) and not the ready static one; a named
   subset without it returns 0 at once; once dnsmasq runs, the lease is
   waited for and wait-online returns 0 with the lease in the kernel.
+- A persistent route deleted with ip(8): wait-online fails naming it (not in
+  the kernel); a temporary route is not waited for; restore puts it back.
 - Unknown and invalid names: illumos wording, exit 1; any user may wait.
 """
 
@@ -131,6 +133,29 @@ def test_missing_lease_times_out():
         eq(e.show_addr_map()["veth0/dh"]["state"], "ok", "show-addr of the lease")
 
 
+def test_waits_for_persistent_routes():
+    """A persistent route is waited for until it is in the kernel (oracle:
+    `ip -j route`); a temporary one is not."""
+    with Env() as e:
+        e.start_daemon()
+        e.ipadm_ok("create-addr", "-T", "static", "-a", "192.0.2.10/24", "veth0/v4")
+        e.ipadm_ok("create-route", "-g", "192.0.2.1", "default")
+        e.ipadm_ok("create-route", "-t", "-g", "192.0.2.1", "203.0.113.0/24")
+        e.ipadm_ok("wait-online", "-t", "5")
+        e.nsexec("ip", "route", "del", "default", check=True)  # behind ipadm's back
+        routes = e.nsexec("ip", "-j", "route", "show", "default", check=True)[1]
+        eq(routes.strip(), "[]", "no default route in the kernel")
+        rc, _, err = e.ipadm("wait-online", "-t", "1")
+        eq(rc, 1, "wait-online without the route: %s" % err)
+        check("ipadm: route default via 192.0.2.1: not online (not in the kernel)" in err,
+              "names the route: %r" % err)
+        check("203.0.113.0/24" not in err, "the temporary route is not waited for: %r" % err)
+        rc, _, err = e.ipadm("wait-online", "-t", "1", "veth0/v4")
+        eq(rc, 0, "an address names no route: %s" % err)
+        e.ipadm_ok("restore")  # puts missing persistent routes back
+        e.ipadm_ok("wait-online", "-t", "5", "veth0")
+
+
 def test_unknown_names():
     with Env() as e:
         e.start_daemon()
@@ -150,4 +175,4 @@ def test_unknown_names():
 
 if __name__ == "__main__":
     main([test_waits_for_ipv6_dad, test_addrconf_waits_for_its_link_local,
-          test_missing_lease_times_out, test_unknown_names])
+          test_missing_lease_times_out, test_waits_for_persistent_routes, test_unknown_names])

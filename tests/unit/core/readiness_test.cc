@@ -32,6 +32,13 @@ TEST(Readiness, StaticFollowsItsAddressState) {
   expect(addr_readiness(facts(AddrType::Static, {})), false, "down");
 }
 
+TEST(Readiness, RouteIsReadyInTheKernel) {
+  EXPECT_TRUE(route_readiness(true, Presence::Active).ready);
+  EXPECT_EQ(route_readiness(false, Presence::Active).why, "not in the kernel");
+  EXPECT_EQ(route_readiness(false, Presence::Offline).why, "offline");
+  EXPECT_EQ(route_readiness(false, Presence::Unrestored).why, "not restored");
+}
+
 TEST(Readiness, DownByConfigurationIsReady) {
   expect(addr_readiness(facts(AddrType::Static, {{"down", false}}, Presence::Active, false)),
          true, "");

@@ -67,6 +67,27 @@ TEST_F(WaitOnlineTest, EveryPersistentObjectAndOnlyThose) {
   EXPECT_EQ(verdicts({"veth1/tmp"}), V{"veth1/tmp=ready"});
 }
 
+TEST_F(WaitOnlineTest, PersistentRoutesMustBeInTheKernel) {
+  create("veth0/v4", "192.0.2.10/24");
+  rpc::CreateRouteReq r;
+  r.set_destination("default");
+  r.set_gateway("192.0.2.1");
+  ASSERT_TRUE(svc_->create_route(r).is_ok());
+  rpc::CreateRouteReq t = r;  // temporary: not waited for
+  t.set_destination("203.0.113.0/24");
+  t.set_temporary(true);
+  ASSERT_TRUE(svc_->create_route(t).is_ok());
+  const V all{"veth0=ready", "veth0/v4=ready", "route default via 192.0.2.1=ready"};
+  EXPECT_EQ(verdicts(), all);
+  EXPECT_EQ(verdicts({"veth0"}), all);
+  EXPECT_EQ(verdicts({"veth0/v4"}), V{"veth0/v4=ready"});  // an address names no route
+  netlink::RouteRequest del;
+  del.ifindex = idx_;
+  del.gateway = *IpAddr::parse("192.0.2.1");
+  ASSERT_TRUE(kernel_.route_del(del).is_ok());  // removed behind our back
+  EXPECT_EQ(verdicts().back(), "route default via 192.0.2.1=not in the kernel");
+}
+
 TEST_F(WaitOnlineTest, TentativeIpv6IsNotReady) {
   create("veth0/v4", "192.0.2.10/24");
   create("veth0/v6", "2001:db8::10/64");
