@@ -10,6 +10,7 @@ Status AddrObjMap::load() {
   auto st = mirror_->load();
   IPADM_TRY(st);
   loaded_values_ = std::move(st->values);
+  loaded_routes_ = std::move(st->temp_routes);
   for (auto& i : st->ifs) ifs_[i.ifname] = i;
   for (auto& a : st->addrs) {
     addrs_[a.aobjname] = a;

@@ -40,6 +40,8 @@ class AddrObjMap {
   // at load(), for PropService.
   store::VolatileStore* mirror() const { return mirror_; }
   const std::map<std::string, std::string>& loaded_values() const { return loaded_values_; }
+  // The temporary routes the mirror held at load(), for the Service.
+  const std::vector<store::RouteRecord>& loaded_routes() const { return loaded_routes_; }
 
   Status put_if(const IfObj& o);
   Status erase_if(const std::string& ifname);  // and all its address objects
@@ -76,6 +78,7 @@ class AddrObjMap {
   std::map<std::string, AddrObj> addrs_;
   std::map<KernelKey, std::string> by_kernel_;
   std::map<std::string, std::string> loaded_values_;
+  std::vector<store::RouteRecord> loaded_routes_;
 };
 
 }  // namespace ipadm::core

@@ -258,6 +258,10 @@ class Service {
   int apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* report,
                            bool report_all);
   Result<rpc::ShowRouteReply> show_route_locked_(const rpc::ShowRouteReq& req);
+  // temp_routes_ to the map's mirror (the whole set).
+  Status mirror_temp_routes_locked_();
+  // Start-up: temp_routes_ from what the mirror held.
+  void load_temp_routes_locked_();
   // The temporary routes (create-route -t) still in the kernel.
   std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
                                                  const std::vector<netlink::Link>& links);
@@ -358,8 +362,8 @@ class Service {
   PropService props_{kernel_, store_, map_};
   Resolver resolve_;
   std::map<std::string, Delegation> delegated_;
-  // Temporary routes (create-route -t), in creation order. Held in memory
-  // only: after a daemon restart they show as foreign (docs/linux-mapping.md).
+  // Temporary routes (create-route -t), in creation order, written through
+  // to the map's mirror (a restarted daemon still owns them).
   std::vector<RouteObj> temp_routes_;  // guarded by mu_
   KernelFactory dad_kernel_;
   std::vector<netlink::AddrRequest> pending_dad_;  // guarded by mu_

@@ -376,6 +376,7 @@ Status Service::maintain() {
 Status Service::reconcile() {
   std::lock_guard lock(mu_);
   props_.load_values(map_.loaded_values());
+  load_temp_routes_locked_();
   return reconcile_locked_();
 }
 

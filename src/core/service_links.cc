@@ -52,7 +52,8 @@ bool Service::link_gone(const std::string& ifname) {
   dns_link_gone_locked_(ifname);  // its leases and RAs went with it
   // Temporary routes named on the link went with it (persistent ones stay
   // in the store and come back with the link).
-  std::erase_if(temp_routes_, [&](const RouteObj& r) { return r.ifname == ifname; });
+  if (std::erase_if(temp_routes_, [&](const RouteObj& r) { return r.ifname == ifname; }))
+    mirror_temp_routes_locked_().ignore();
   if (!(cur->flags & kPersist)) {
     map_.erase_if(ifname).ignore();
     return true;

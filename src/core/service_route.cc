@@ -103,8 +103,23 @@ rpc::RouteInfo route_row(const netlink::Route* k, const RouteObj& r, const std::
 std::vector<RouteObj> Service::live_temp_routes_locked_(
     const std::vector<netlink::Route>& kroutes, const std::vector<netlink::Link>& links) {
   KernelRoutes view{links, kroutes};
-  std::erase_if(temp_routes_, [&](const RouteObj& r) { return view.find(r) == nullptr; });
+  if (std::erase_if(temp_routes_, [&](const RouteObj& r) { return view.find(r) == nullptr; }))
+    mirror_temp_routes_locked_().ignore();  // gone from the kernel: forgotten
   return temp_routes_;
+}
+
+Status Service::mirror_temp_routes_locked_() {
+  store::VolatileStore* m = map_.mirror();
+  if (!m) return Status::ok();
+  std::vector<store::RouteRecord> recs;
+  for (const RouteObj& r : temp_routes_) recs.push_back(to_record(r));
+  return m->put_temp_routes(recs);
+}
+
+void Service::load_temp_routes_locked_() {
+  temp_routes_.clear();
+  for (const store::RouteRecord& rec : map_.loaded_routes())
+    if (auto r = from_record(rec)) temp_routes_.push_back(std::move(*r));
 }
 
 Status Service::create_route(const rpc::CreateRouteReq& req) {
@@ -135,8 +150,14 @@ Status Service::create_route(const rpc::CreateRouteReq& req) {
   }
   IPADM_TRY(kernel_.route_add(to_request(*r, ifindex)));
   if (req.temporary()) {
+    // Mirrored before the reply, so that a restarted daemon still owns it.
     temp_routes_.push_back(*r);
-    return Status::ok();
+    Status s = mirror_temp_routes_locked_();
+    if (!s) {
+      temp_routes_.pop_back();
+      kernel_.route_del(to_request(*r, ifindex)).ignore();
+    }
+    return s;
   }
   Status s = store_.apply(store::Batch().add(store::PutRoute{to_record(*r)}));
   if (!s) kernel_.route_del(to_request(*r, ifindex)).ignore();
@@ -176,7 +197,7 @@ Status Service::delete_route(const rpc::DeleteRouteReq& req) {
   }
   if (!persist) {
     std::erase_if(temp_routes_, [&](const RouteObj& o) { return same_key(o, target); });
-    return Status::ok();
+    return mirror_temp_routes_locked_();  // the kernel route is gone already
   }
   Status s = store_.apply(store::Batch().add(store::DelRoute{to_record(target)}));
   if (!s && k) kernel_.route_add(to_request(target, k->ifindex)).ignore();

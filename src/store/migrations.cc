@@ -137,11 +137,27 @@ ALTER TABLE ifs ADD COLUMN ifindex INTEGER NOT NULL DEFAULT 0;
 
 Status volatile_v3_to_v4(Db& db) { return db.exec(kVolatileV4); }
 
+// v5: the temporary routes (create-route -t), so that a restarted daemon
+// still owns them (VolatileStore::put_temp_routes).
+constexpr const char* kVolatileV5 = R"sql(
+CREATE TABLE temp_routes (
+  seq         INTEGER PRIMARY KEY,
+  family      INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  gateway     TEXT NOT NULL,
+  ifname      TEXT NOT NULL,
+  metric      INTEGER NOT NULL
+);
+)sql";
+
+Status volatile_v4_to_v5(Db& db) { return db.exec(kVolatileV5); }
+
 constexpr MigrationStep kVolatileSteps[] = {
     {"create the v1 schema (ifs, addrs)", volatile_v0_to_v1},
     {"add extra and routers to addrs", volatile_v1_to_v2},
     {"add the temp_values table", volatile_v2_to_v3},
     {"add ifindex to ifs", volatile_v3_to_v4},
+    {"add the temp_routes table", volatile_v4_to_v5},
 };
 static_assert(std::size(kVolatileSteps) == kCurrentVolatileSchemaVersion);
 

@@ -32,6 +32,12 @@ constexpr const char* kDelAddr = "DELETE FROM addrs WHERE aobjname = ?1";
 constexpr const char* kSelValues = "SELECT key, value FROM temp_values ORDER BY key";
 constexpr const char* kDelValues = "DELETE FROM temp_values";
 constexpr const char* kPutValue = "INSERT INTO temp_values(key, value) VALUES(?1, ?2)";
+constexpr const char* kSelRoutes =
+    "SELECT family, destination, gateway, ifname, metric FROM temp_routes ORDER BY seq";
+constexpr const char* kDelRoutes = "DELETE FROM temp_routes";
+constexpr const char* kPutRoute =
+    "INSERT INTO temp_routes(family, destination, gateway, ifname, metric) "
+    "VALUES(?1, ?2, ?3, ?4, ?5)";
 
 void bind_ip(Stmt& st, int idx, const std::optional<IpAddr>& a) {
   if (a && a->family != 0)
@@ -142,6 +148,18 @@ Result<VolatileState> SqliteVolatileStore::load() {
       state.values[st->col_text(0)] = st->col_text(1);
     }
   }
+  {
+    Result<Stmt> st = db_.cached(kSelRoutes);
+    if (!st) return st.status();
+    for (;;) {
+      Result<bool> row = st->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      state.temp_routes.push_back(RouteRecord{static_cast<int>(st->col_int(0)), st->col_text(1),
+                                              st->col_text(2), st->col_text(3),
+                                              static_cast<uint32_t>(st->col_int(4))});
+    }
+  }
   IPADM_TRY(txn->commit());
   return state;
 }
@@ -202,6 +220,24 @@ Status SqliteVolatileStore::put_values(const std::map<std::string, std::string>&
 
 Status SqliteVolatileStore::del_addr(const std::string& aobjname) {
   return run1(db_, kDelAddr, aobjname);
+}
+
+Status SqliteVolatileStore::put_temp_routes(const std::vector<RouteRecord>& routes) {
+  Result<Transaction> txn = Transaction::begin(db_, Transaction::Kind::Immediate);
+  if (!txn) return txn.status();
+  {
+    Result<Stmt> del = db_.cached(kDelRoutes);
+    if (!del) return del.status();
+    IPADM_TRY(del->run());
+  }
+  for (const RouteRecord& r : routes) {
+    Result<Stmt> st = db_.cached(kPutRoute);
+    if (!st) return st.status();
+    IPADM_TRY(st->bind(1, static_cast<int64_t>(r.family)).bind(2, r.destination)
+                  .bind(3, r.gateway).bind(4, r.ifname).bind(5, static_cast<int64_t>(r.metric))
+                  .run());
+  }
+  return txn->commit();
 }
 
 }  // namespace ipadm::store

@@ -34,6 +34,7 @@ class SqliteVolatileStore : public VolatileStore {
   Status put_addr(const AddrObj& o) override;
   Status del_addr(const std::string& aobjname) override;
   Status put_values(const std::map<std::string, std::string>& values) override;
+  Status put_temp_routes(const std::vector<RouteRecord>& routes) override;
   // All of objs in one transaction.
   Status put_addrs(const std::vector<AddrObj>& objs) override;
 

@@ -10,6 +10,7 @@
 
 #include "common/objects.h"
 #include "common/status.h"
+#include "store/store.h"
 
 namespace ipadm::store {
 
@@ -17,6 +18,7 @@ struct VolatileState {
   std::vector<IfObj> ifs;
   std::vector<AddrObj> addrs;
   std::map<std::string, std::string> values;  // see put_values
+  std::vector<RouteRecord> temp_routes;        // see put_temp_routes
 };
 
 class VolatileStore {
@@ -31,6 +33,9 @@ class VolatileStore {
   // values with no home in the kernel), opaque key -> value. Replaces the
   // whole set in one transaction.
   virtual Status put_values(const std::map<std::string, std::string>& values) = 0;
+  // The temporary routes (create-route -t), in creation order. Replaces the
+  // whole set in one transaction (a host has few).
+  virtual Status put_temp_routes(const std::vector<RouteRecord>& routes) = 0;
   // Many at once (boot restore); implementations should use one transaction.
   virtual Status put_addrs(const std::vector<AddrObj>& objs) {
     for (auto& o : objs) IPADM_TRY(put_addr(o));

@@ -157,6 +157,13 @@ def test_sigkill_leaves_routes_untouched():
         eq(persistent(rows), persistent(rows_before), "persistent rows after the restart")
         check(all(r["state"] == "ok" for r in rows), "rows after restart: %r" % rows)
         check(pings(e, FAR_V4) and pings(e, FAR_V6), "traffic after the restart")
+        # The temporary route is still ipadm's: shown static, deleted by delete-route.
+        tmp = [r for r in rows if r["destination"] == "10.99.0.0/16"]
+        eq([(r["type"], r["persistent"]) for r in tmp], [("static", "no")],
+           "the temporary route after the restart")
+        e.ipadm_ok("delete-route", "-i", "veth0", "10.99.0.0/16")
+        check(not any(r.get("dst") == "10.99.0.0/16" for r in e.ip_j("-4", "route")),
+              "the temporary route left the kernel")
 
 
 def test_reboot_restores_routes_after_addresses():

@@ -2,6 +2,8 @@
 // persistence across reopen, schema checks.
 #include "store/sqlite_volatile_store.h"
 
+#include <sys/socket.h>
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -188,6 +190,24 @@ TEST(SqliteVolatileStore, SurvivesReopen) {
   expect_same(st->addrs[0], v6_p2p_obj());
   Result<Db> db = Db::open(path, SQLITE_OPEN_READONLY);
   EXPECT_EQ(*db->query_text("PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteVolatileStore, TempRoutesAreReplacedAsAWholeAndSurviveReopen) {
+  testing::TempDir dir;
+  std::string path = dir.file("aobjmap.db");
+  const RouteRecord a{AF_INET, "default", "192.0.2.1", "", 0};
+  const RouteRecord b{AF_INET6, "2001:db8:1::/48", "", "veth0", 1024};
+  {
+    auto vs = open_store(path);
+    ASSERT_TRUE(vs->put_temp_routes({a, b}).is_ok());
+    ASSERT_TRUE(vs->put_temp_routes({b, a}).is_ok());  // creation order as given
+  }
+  auto vs = open_store(path);
+  Result<VolatileState> st = vs->load();
+  ASSERT_TRUE(st.is_ok());
+  EXPECT_EQ(st->temp_routes, (std::vector<RouteRecord>{b, a}));
+  ASSERT_TRUE(vs->put_temp_routes({}).is_ok());
+  EXPECT_TRUE(vs->load()->temp_routes.empty());
 }
 
 TEST(SqliteVolatileStore, NewerSchemaIsRefused) {
