@@ -52,6 +52,10 @@ constexpr Command kCommands[] = {
     {"restore", "restore", cmd_restore},
     {"export", "export [-f illumos|json]", cmd_export},
     {"import", "import [-e] [<file> | -]", cmd_import},
+    {"checkpoint", "checkpoint [-t <seconds>]", cmd_checkpoint},
+    {"commit", "commit", cmd_commit},
+    {"rollback", "rollback", cmd_rollback},
+    {"show-checkpoint", "show-checkpoint [--json] [[-p] -o <field>,...]", cmd_show_checkpoint},
     {"help", "help [<subcommand>]", cmd_help},
 };
 

@@ -10,6 +10,7 @@ std::optional<Access> access_of(rpc::Request::BodyCase body) {
     case R::kShowAddr:
     case R::kShowProp:
     case R::kExportConf:
+    case R::kShowCheckpoint:
       return Access::Read;
     case R::kCreateIf:
     case R::kDeleteIf:
@@ -25,6 +26,9 @@ std::optional<Access> access_of(rpc::Request::BodyCase body) {
     case R::kSetProp:
     case R::kRestore:
     case R::kImportConf:
+    case R::kCheckpoint:
+    case R::kCommit:
+    case R::kRollback:
       return Access::Write;
     case R::BODY_NOT_SET:
       break;

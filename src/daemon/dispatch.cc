@@ -156,6 +156,20 @@ rpc::Reply dispatch(core::Service& svc, const rpc::Request& req) {
     case R::kDisableAddr: st = svc.disable_addr(req.disable_addr()); break;
     case R::kEnableAddr: st = svc.enable_addr(req.enable_addr()); break;
     case R::kRefreshAddr: st = svc.refresh_addr(req.refresh_addr()); break;
+    case R::kCheckpoint: {
+      auto r = svc.checkpoint(req.checkpoint());
+      if (r) *reply.mutable_checkpoint() = std::move(*r);
+      st = r.status();
+      break;
+    }
+    case R::kCommit: st = svc.commit(); break;
+    case R::kRollback: st = svc.rollback(); break;
+    case R::kShowCheckpoint: {
+      auto r = svc.show_checkpoint();
+      if (r) *reply.mutable_show_checkpoint() = std::move(*r);
+      st = r.status();
+      break;
+    }
     default:
       st = Status(Errc::NotSup, "request not implemented by this ipmgmtd");
       break;
