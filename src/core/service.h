@@ -232,6 +232,7 @@ class Service {
   Status rollback_to_(const CheckpointState& want);
   Status apply_planned_(const rpc::Request& req);
   Status restore_conf_locked_(const store::ConfSnapshot& conf);
+  int64_t wall_now_() const;  // clock_, else the system's wall clock
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);

@@ -6,7 +6,7 @@
 // (each takes mu_ itself: DAD and DHCP waits release it as for a client), so
 // a write by another client may land between two steps; it is covered by
 // the next phase's fresh look at the state, not undone afterwards.
-#include <ctime>
+#include <chrono>
 
 #include "core/checkpoint.h"
 #include "core/service.h"
@@ -15,6 +15,14 @@
 namespace ipadm::core {
 
 namespace {
+
+// The wall clock, in whole seconds (CLOCK_REALTIME, as the timer's
+// system_clock; time() reads a coarser clock that may lag it).
+int64_t system_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 Status none_pending() { return Status(Errc::NotFound, "no checkpoint is pending"); }
 
@@ -43,6 +51,8 @@ std::string describe(const rpc::Request& r) {
 }
 
 }  // namespace
+
+int64_t Service::wall_now_() const { return clock_ ? clock_() : system_seconds(); }
 
 Status Service::apply_planned_(const rpc::Request& r) {
   using R = rpc::Request;
@@ -130,7 +140,7 @@ Result<rpc::CheckpointReply> Service::checkpoint(const rpc::CheckpointReq& req) 
       return Status(Errc::Exists, "a checkpoint is already pending; commit or roll it back first");
     auto state = capture_locked_();
     IPADM_TRY(state);
-    rec.started = clock_ ? clock_() : static_cast<int64_t>(::time(nullptr));
+    rec.started = wall_now_();
     rec.deadline = rec.started + secs;
     rec.snapshot = encode_checkpoint(*state);
     IPADM_TRY(store_.apply(store::Batch().add(store::PutCheckpoint{rec})));
@@ -176,7 +186,7 @@ Result<rpc::ShowCheckpointReply> Service::show_checkpoint() {
   IPADM_TRY(pending);
   rpc::ShowCheckpointReply reply;
   if (!pending->has_value()) return reply;
-  const int64_t now = clock_ ? clock_() : static_cast<int64_t>(::time(nullptr));
+  const int64_t now = wall_now_();
   reply.set_pending(true);
   reply.set_started((*pending)->started);
   reply.set_deadline((*pending)->deadline);
@@ -187,10 +197,17 @@ Result<rpc::ShowCheckpointReply> Service::show_checkpoint() {
 void Service::expire_checkpoint() {
   {
     std::lock_guard ck(ckpt_mu_);
-    std::lock_guard lock(mu_);
-    auto pending = store_.saved_checkpoint();
-    const int64_t now = clock_ ? clock_() : static_cast<int64_t>(::time(nullptr));
-    if (!pending || !pending->has_value() || (*pending)->deadline > now) return;
+    std::optional<int64_t> early;
+    {
+      std::lock_guard lock(mu_);
+      auto pending = store_.saved_checkpoint();
+      if (!pending || !pending->has_value()) return;
+      if ((*pending)->deadline > wall_now_()) early = (*pending)->deadline;
+    }
+    if (early) {  // fired before the deadline (a clock step): wait again
+      if (ckpt_timer_) ckpt_timer_(early);
+      return;
+    }
   }
   if (Status s = rollback(); !s && rollback_log_)
     rollback_log_("checkpoint rollback: " + s.to_string());
@@ -211,7 +228,7 @@ Status Service::resume_checkpoint(bool new_boot) {
     }
     rec = **pending;
   }
-  const int64_t now = clock_ ? clock_() : static_cast<int64_t>(::time(nullptr));
+  const int64_t now = wall_now_();
   if (rec->deadline <= now) return rollback();
   if (ckpt_timer_) ckpt_timer_(rec->deadline);
   return Status::ok();

@@ -215,9 +215,12 @@ TEST_F(CheckpointTest, CommitKeepsTheChanges) {
 TEST_F(CheckpointTest, ExpiryRollsBackOnlyOnceTheDeadlinePassed) {
   ASSERT_TRUE(start(60).is_ok());
   ASSERT_TRUE(create_addr("veth0/new", "192.0.2.20/24").is_ok());
+  const int64_t deadline = now_ + 60;
   now_ += 59;
-  svc_->expire_checkpoint();  // a stale or early timer does nothing
+  armed_.reset();
+  svc_->expire_checkpoint();  // an early timer changes nothing and waits again
   EXPECT_TRUE(in_kernel("192.0.2.20"));
+  EXPECT_EQ(armed_, deadline);
   EXPECT_TRUE(svc_->show_checkpoint()->pending());
   now_ += 1;
   svc_->expire_checkpoint();
