@@ -6,6 +6,8 @@
 #     SIZES  store sizes for part 2 (default "10 1000 100000")
 #   IPMGMTD_OPTS="-A 0"  extra daemon options (here: no IPv4 ARP probes, so
 #                        create-addr does not wait the 0.55 s of RFC 5227)
+#   SAME_SIZES="10 10000"  part 3 sizes ("" skips part 3)
+#   PARTS="1 2 3"          which parts to run
 #
 # Part 1: in a fresh namespace, one persistent `ipadm create-addr` (process
 #   start to exit: exec, connect, handshake, request, kernel add, durable
@@ -18,6 +20,11 @@
 #   into ROOT/etc/ipadm/ipadm.db with sqlite3 (docs/store-format.md) on a
 #   second interface that is persistent only (not in the kernel), before the
 #   daemon starts; also the daemon's start-up time and a full show-addr.
+# Part 3: the same create-addr + delete-addr pair on veth0 while veth0
+#   itself carries N address objects in the kernel (stored with sqlite3, put
+#   in by `ipadm restore`), interleaved with `ip addr add` + `ip addr del`
+#   pairs on the same link: the kernel's own cost grows with the addresses
+#   on the link too, so the ip rows are the reference for that growth.
 #
 # Timing (like ../shared/bench/peers/timeit.sh): the clock is read inside the
 # namespace with bash $EPOCHREALTIME around the measured process only, so
@@ -61,6 +68,15 @@ if [ "${1:-}" = __loop ]; then
         echo "create $(( $(us "$t1") - $(us "$t0") ))"
         echo "delete $(( $(us "$t2") - $(us "$t1") ))"
         continue ;;
+      ip-pair)        # add then delete the same address: two samples
+        t0=$EPOCHREALTIME
+        ip addr add "$(addr "$i" 101)/32" dev veth0
+        t1=$EPOCHREALTIME
+        ip addr del "$(addr "$i" 101)/32" dev veth0
+        t2=$EPOCHREALTIME
+        echo "ip-add $(( $(us "$t1") - $(us "$t0") ))"
+        echo "ip-del $(( $(us "$t2") - $(us "$t1") ))"
+        continue ;;
       ipadm-show-addr) cmd=("$IPADM" -R "$root" show-addr -p -o addrobj) ;;
       *) echo "unknown loop $kind" >&2; exit 2 ;;
     esac
@@ -80,6 +96,8 @@ RT=()
 
 RUNS=${1:-30}
 SIZES=${2:-10 1000 100000}
+SAME_SIZES=${SAME_SIZES-10 10000}
+PARTS=${PARTS:-1 2 3}
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 1; }
 for b in "$IPADM" "$IPMGMTD"; do [ -x "$b" ] || { echo "bench: build first ($b)" >&2; exit 1; }; done
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 missing (scripts/deps.sh)" >&2; exit 1; }
@@ -173,7 +191,24 @@ p = sys.argv[1]
 print(sum(1 for l in json.load(sys.stdin) for a in l["addr_info"] if a["local"].startswith(p)))' "$2"
 }
 
+# fill_store DB IFNAME V6 N: interface IFNAME (v4, and v6 if V6=1) and N
+# static IPv4 objects IFNAME/a<i> = 10.64.0.0 + i, /32 (docs/store-format.md).
+fill_store() {
+  sqlite3 "$1" <<SQL
+PRAGMA foreign_keys = ON;
+BEGIN;
+INSERT INTO interfaces(ifname, v4, v6) VALUES('$2', 1, $3);
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $4)
+INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
+SELECT '$2/a' || i, '$2', 2, 1,
+       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
+FROM n;
+COMMIT;
+SQL
+}
+
 OUT=$(mktemp -d /tmp/ipadmb.XXXXXX)
+chmod 0755 "$OUT"  # ipmgmtd's user (netadm) must traverse it to its root
 TMPS+=("$OUT")
 RAW=$OUT/raw.txt
 : >"$RAW"
@@ -181,6 +216,7 @@ RAW=$OUT/raw.txt
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------ part 1
+if [[ " $PARTS " == *" 1 "* ]]; then
 log "part 1: single operations, $RUNS runs each"
 ns_new
 NS1=$NSN
@@ -212,9 +248,11 @@ done
 [ "$(count_v4 "$NS1" 10.100.)" = "$RUNS" ] || { echo "bench: ipadm delete-addr left addresses" >&2; exit 1; }
 daemon_stop
 ns_gone "$NS1"
+fi
 
 # ------------------------------------------------------------------ part 2
 declare -A P2_CREATE P2_DELETE P2_READY P2_SHOW P2_FILL
+[[ " $PARTS " == *" 2 "* ]] || SIZES=""
 for N in $SIZES; do
   log "part 2: N=$N persisted address objects"
   ns_new
@@ -226,17 +264,7 @@ for N in $SIZES; do
   daemon_stop
   DB=$ROOT2/etc/ipadm/ipadm.db
   t0=$EPOCHREALTIME
-  sqlite3 "$DB" <<SQL
-PRAGMA foreign_keys = ON;
-BEGIN;
-INSERT INTO interfaces(ifname, v4, v6) VALUES('vbulk0', 1, 1);
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $N)
-INSERT INTO addrs(aobjname, ifname, family, atype, local, remote, prefixlen, up, extra)
-SELECT 'vbulk0/a' || i, 'vbulk0', 2, 1,
-       '10.' || (64 + i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), '', 32, 1, ''
-FROM n;
-COMMIT;
-SQL
+  fill_store "$DB" vbulk0 1 "$N"
   P2_FILL[$N]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
   got=$(sqlite3 "$DB" "SELECT count(*) FROM addrs WHERE ifname = 'vbulk0'")
   [ "$got" = "$N" ] || { echo "bench: store holds $got rows, want $N" >&2; exit 1; }
@@ -260,6 +288,42 @@ SQL
   ns_gone "$NS2"
 done
 
+# ------------------------------------------------------------------ part 3
+declare -A P3_CREATE P3_DELETE P3_IPADD P3_IPDEL
+[[ " $PARTS " == *" 3 "* ]] || SAME_SIZES=""
+for N in $SAME_SIZES; do
+  log "part 3: N=$N address objects on veth0 itself"
+  ns_new
+  NS3=$NSN
+  ROOT3=$OUT/same-$N
+  mkdir -p "$ROOT3"
+  daemon_start "$NS3" "$ROOT3"
+  daemon_stop
+  DB=$ROOT3/etc/ipadm/ipadm.db
+  fill_store "$DB" veth0 0 "$N"
+  daemon_start "$NS3" "$ROOT3"
+  ip netns exec "$NS3" "$IPADM" -R "$ROOT3" restore >/dev/null
+  got=$(count_v4 "$NS3" 10.6)
+  [ "$got" = "$N" ] || { echo "bench: veth0 holds $got restored addresses, want $N" >&2; exit 1; }
+  loop "$NS3" "$ROOT3" ipadm-pair 60000 2 >/dev/null   # warm-up
+  loop "$NS3" "$ROOT3" ip-pair 60000 2 >/dev/null
+  F=$OUT/p3-$N.txt
+  : >"$F"
+  for ((r = 0; r < RUNS; r++)); do
+    loop "$NS3" "$ROOT3" ipadm-pair "$r" 1 >>"$F"
+    loop "$NS3" "$ROOT3" ip-pair "$r" 1 >>"$F"
+  done
+  [ "$(count_v4 "$NS3" 10.100.)" = 0 ] || { echo "bench: ipadm left addresses on veth0" >&2; exit 1; }
+  [ "$(count_v4 "$NS3" 10.101.)" = 0 ] || { echo "bench: ip left addresses on veth0" >&2; exit 1; }
+  [ "$(count_v4 "$NS3" 10.6)" = "$N" ] || { echo "bench: the N objects changed" >&2; exit 1; }
+  P3_CREATE[$N]=$(st create "$F")
+  P3_DELETE[$N]=$(st delete "$F")
+  P3_IPADD[$N]=$(st ip-add "$F")
+  P3_IPDEL[$N]=$(st ip-del "$F")
+  daemon_stop
+  ns_gone "$NS3"
+done
+
 # ------------------------------------------------------------------ report
 row() { # label kind
   read -r med min n <<<"$(st "$2" "$RAW")"
@@ -273,6 +337,7 @@ echo "- kernel: $(uname -r); cpu: $(lscpu | awk -F: '/Model name/{gsub(/^ +/,"",
 echo "- ipadm: git ${IPADM_REV:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo "?")} ($IPADM), RelWithDebInfo"
 echo "- load average (1/5/15 min) at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- scheduling: ${RT[*]:-default (SCHED_OTHER)}"
+if [[ " $PARTS " == *" 1 "* ]]; then
 echo
 echo "## ipadm create-addr, one process, end to end"
 echo
@@ -285,6 +350,8 @@ row '`ipadm help` (process start only, no RPC)' ipadm-help
 row '`ipadm show-if veth0` (read RPC: process start + connect + round trip)' ipadm-show-if
 row '`ip addr del A/32 dev veth0`' ip-del
 row '`ipadm delete-addr veth0/bN` (persistent object)' ipadm-delete
+fi
+if [ -n "$SIZES" ]; then
 echo
 echo "## Persistent create-addr + delete-addr with N objects already in the store"
 echo
@@ -297,5 +364,25 @@ for N in $SIZES; do
   printf '| %s | %s (%s) | %s (%s) | %s | %s | %s |\n' "$N" "$cm" "$cmin" "$dm" "$dmin" \
     "${P2_READY[$N]}" "$sm" "${P2_FILL[$N]}"
 done
+fi
+if [ -n "$SAME_SIZES" ]; then
+  first=${SAME_SIZES%% *}
+  echo
+  echo "## create-addr + delete-addr on a link already carrying N address objects"
+  echo
+  echo "| N on veth0 | create-addr median ms (min) | vs N=$first | delete-addr median ms (min) | \`ip addr add\` median ms (min) | vs N=$first | \`ip addr del\` median ms (min) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  read -r c0 _ _ <<<"${P3_CREATE[$first]}"
+  read -r a0 _ _ <<<"${P3_IPADD[$first]}"
+  for N in $SAME_SIZES; do
+    read -r cm cmin _ <<<"${P3_CREATE[$N]}"
+    read -r dm dmin _ <<<"${P3_DELETE[$N]}"
+    read -r am amin _ <<<"${P3_IPADD[$N]}"
+    read -r xm xmin _ <<<"${P3_IPDEL[$N]}"
+    printf '| %s | %s (%s) | %s | %s (%s) | %s (%s) | %s | %s (%s) |\n' "$N" "$cm" "$cmin" \
+      "$(awk -v a="$cm" -v b="$c0" 'BEGIN{printf "%.2fx", a / b}')" "$dm" "$dmin" "$am" "$amin" \
+      "$(awk -v a="$am" -v b="$a0" 'BEGIN{printf "%.2fx", a / b}')" "$xm" "$xmin"
+  done
+fi
 echo
 echo "(runs per cell: $RUNS; raw samples in $OUT, removed on exit)"

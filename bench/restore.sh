@@ -16,7 +16,8 @@
 #                       row, not the one ratios are taken against; 0 = skip)
 #   ACK_REF=1           also the floor with an ACK for every address
 #                       (reference row; 0 = skip)
-#   PEERS=/work/shared/bench/peers   nlbench.c and networkd-env.sh
+#   PEERS=../shared/bench/peers      nlbench.c and networkd-env.sh (default: next to
+#                                    the repository, whatever its path)
 #   OUT=DIR             keep raw.tsv and logs here (default: temp dir, printed)
 #
 # Rows (each repetition: fresh namespace ipadmb-<pid>-<k>, one veth pair
@@ -63,7 +64,7 @@ BUILD=${1:-${BUILD:-./build}}
 BUILD=$(cd "$BUILD" && pwd) || { echo "restore.sh: no build dir" >&2; exit 1; }
 IPADM=$BUILD/ipadm
 IPMGMTD=$BUILD/ipmgmtd
-PEERS=${PEERS:-/work/shared/bench/peers}
+PEERS=${PEERS:-$(dirname "$(dirname "$HERE")")/shared/bench/peers}
 NS_N=${NS_N:-1000 10000}
 FAMS=${FAMS:-4}
 REPS=${REPS:-3}
@@ -80,6 +81,7 @@ for b in "$IPADM" "$IPMGMTD"; do [ -x "$b" ] || { echo "restore.sh: build first 
 command -v sqlite3 >/dev/null || { echo "restore.sh: sqlite3 missing" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/ipadmb-restore.XXXXXX)
+chmod 0755 "$WORK"  # ipmgmtd's user (netadm) must traverse it to its root
 OUT=${OUT:-$WORK/out}
 mkdir -p "$OUT/logs"
 RAW=$OUT/raw.tsv
@@ -338,5 +340,6 @@ echo "loadavg_end: $(cat /proc/loadavg)" >>"$OUT/env.txt"
 
 # summary: median per (tool, fam, n), ratio against the floor of the same fam/N
 python3 "$HERE/restore_summary.py" "$RAW" | tee "$OUT/summary.md"
-python3 "$HERE/restore_plot.py" "$RAW" "$OUT/restore-ratios.svg" && echo "plot: $OUT/restore-ratios.svg"
+python3 "$HERE/restore_plot.py" "$RAW" "$OUT/restore-ratios.svg" "$OUT/restore-times.svg" &&
+  echo "plots: $OUT/restore-ratios.svg $OUT/restore-times.svg"
 echo "raw: $RAW" >&2

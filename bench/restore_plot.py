@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""restore_plot.py RAW.tsv OUT.svg: bench/restore.sh's ratios as a bar chart.
+"""restore_plot.py RAW.tsv OUT.svg [TIMES.svg]: bench/restore.sh's ratios as a
+bar chart, and (TIMES.svg) the median time of each tool against N, one line
+per tool and family (IPv6 dashed), log-log.
 
 One group of bars per (family, N); one bar per tool: the median time over
 the median of the kernel floor ("nlbench down+up (floor)") of the same family
@@ -7,6 +9,8 @@ and N, on a log scale (networkd is 10-30x). Rows whose runs did not all pass
 their count check are hatched (their time is not the time of a correct
 result). Standard library only: the SVG is written by hand."""
 import csv, math, statistics, sys
+
+from svgplot import line_plot
 
 FLOOR = "nlbench down+up (floor)"
 COLORS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
@@ -60,5 +64,26 @@ def main(raw, out):
     open(out, "w").write("\n".join(svg) + "\n")
 
 
+def times(raw, out):
+    """Median seconds vs N per (tool, family); networkd's capped rows are
+    plotted at the N they ran with (8,192)."""
+    med = {}
+    for r in csv.DictReader(open(raw), delimiter="\t"):
+        if r["seconds"] in ("", "NA") or "reference" in r["tool"]:
+            continue
+        tool = r["tool"].split(" (")[0] if r["tool"] != FLOOR else "kernel floor (nlbench)"
+        n = int(r["n"])
+        if tool == "systemd-networkd" and "8192" in r["tool"]:
+            n = 8192
+        med.setdefault((tool, r["fam"]), {}).setdefault(n, []).append(float(r["seconds"]))
+    tools = sorted({t for t, _ in med})
+    series = [(f"{tool}, IPv{fam}", [(n, statistics.median(v)) for n, v in sorted(pts.items())],
+               fam == "6", tools.index(tool)) for (tool, fam), pts in sorted(med.items())]
+    line_plot(out, "boot restore: median time vs addresses", "addresses restored (log)",
+              "seconds (log)", series)
+
+
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) > 3:
+        times(sys.argv[1], sys.argv[3])

@@ -142,8 +142,16 @@ int cmd_show_addr(Ctx& ctx, int argc, char** argv) {
   }
   auto reply = ctx.backend().show_addr(aobjname, ifname);
   if (!reply) return ctx.report(reply.status(), "Could not get address");
-  std::vector<Row> rows;
-  for (const rpc::AddrInfo& a : reply->addrs()) {
+  // Column texts straight from the reply (FieldDef order of kAddrFields).
+  const auto& addrs = reply->addrs();
+  Table t;
+  t.width = std::size(kAddrFields);
+  t.cells.reserve(static_cast<size_t>(addrs.size()) * t.width);
+  for (const rpc::AddrInfo& a : addrs)
+    t.cells.insert(t.cells.end(),
+                   {a.aobjname(), a.type(), a.state(), a.current(), a.persistent(), a.addr()});
+  t.json_row = [&addrs](size_t i) {
+    const rpc::AddrInfo& a = addrs[static_cast<int>(i)];
     Row r;
     r["addrobj"] = a.aobjname();
     r["type"] = a.type();
@@ -156,9 +164,9 @@ int cmd_show_addr(Ctx& ctx, int argc, char** argv) {
     r["prefixlen"] = a.prefixlen();
     r["local"] = a.local();
     r["remote"] = a.remote();
-    rows.push_back(std::move(r));
-  }
-  spec->print(ctx.out, rows);
+    return r;
+  };
+  spec->print_table(ctx.out, t);
   return 0;
 }
 

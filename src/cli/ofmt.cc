@@ -81,10 +81,20 @@ std::string row_text(const Row& row, std::string_view name) {
 
 std::string OutputSpec::format_line(const std::vector<std::string>& values,
                                     bool blank_empty) const {
+  std::vector<std::string_view> views(values.begin(), values.end());
   std::string line;
+  append_line(line, views, blank_empty);
+  return line;
+}
+
+void OutputSpec::append_line(std::string& line, std::span<const std::string_view> values,
+                             bool blank_empty) const {
   const size_t n = selected.size();
   if (mode == OutMode::Parsable) {
-    if (n == 1) return values.empty() ? "" : values[0];
+    if (n == 1) {
+      if (!values.empty()) line += values[0];
+      return;
+    }
     for (size_t i = 0; i < n; i++) {
       for (char c : values[i]) {
         if (c == ':' || c == '\\') line += '\\';
@@ -92,7 +102,7 @@ std::string OutputSpec::format_line(const std::vector<std::string>& values,
       }
       if (i + 1 < n) line += ':';
     }
-    return line;
+    return;
   }
   // Human mode, libofmt's overflow rule.
   long overflow = 0;
@@ -118,7 +128,6 @@ std::string OutputSpec::format_line(const std::vector<std::string>& values,
     line += v;
     line.append(static_cast<size_t>(width - vw), ' ');
   }
-  return line;
 }
 
 std::string OutputSpec::header_line() const {
@@ -167,6 +176,32 @@ void OutputSpec::print(std::ostream& out, const std::vector<Row>& rows) const {
       if (!more) break;
     }
   }
+}
+
+void OutputSpec::print_table(std::ostream& out, const Table& t) const {
+  if (mode == OutMode::Json) {
+    std::vector<Row> rows;
+    rows.reserve(t.rows());
+    for (size_t r = 0; r < t.rows(); r++) rows.push_back(t.json_row(r));
+    print(out, rows);
+    return;
+  }
+  // One buffer written in large pieces: no stream call per value.
+  constexpr size_t kFlush = 64 * 1024;
+  std::string buf;
+  buf.reserve(kFlush + 1024);
+  if (mode == OutMode::Human) buf += header_line() + '\n';
+  std::vector<std::string_view> values(selected.size());
+  for (size_t r = 0; r < t.rows(); r++) {
+    for (size_t k = 0; k < selected.size(); k++) values[k] = t.cells[r * t.width + selected[k]];
+    append_line(buf, values);
+    buf += '\n';
+    if (buf.size() >= kFlush) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 }  // namespace ipadm::cli

@@ -31,6 +31,7 @@
 // With -o, only the selected columns appear.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <span>
@@ -49,6 +50,20 @@ struct FieldDef {
 
 using Row = nlohmann::ordered_json;
 
+// The rows of a listing as column texts, without a JSON object per row (the
+// human and parsable forms of a long listing: show-addr of 100,000 objects).
+// cells holds rows() * width values, row-major, one per FieldDef of the
+// spec in FieldDef order (all of them, not only the selected ones); the
+// views point into storage the caller keeps alive while printing. json_row
+// builds row r's JSON object (columns and extras) and is called only in
+// JSON mode.
+struct Table {
+  size_t width = 0;
+  std::vector<std::string_view> cells;
+  std::function<Row(size_t)> json_row;
+  size_t rows() const { return width ? cells.size() / width : 0; }
+};
+
 enum class OutMode { Human, Parsable, Json };
 
 struct OutputSpec {
@@ -60,11 +75,17 @@ struct OutputSpec {
   std::string warning;           // non-fatal -o problem, for "ipadm: warning: "
 
   void print(std::ostream& out, const std::vector<Row>& rows) const;
+  // The same output as print() of the rows t describes; REQUIRES:
+  // t.width == fields.size(), !wrap.
+  void print_table(std::ostream& out, const Table& t) const;
   // One formatted line (no newline) for values in selected order; an empty
   // value prints as "--" unless blank_empty (wrap continuation lines).
   std::string format_line(const std::vector<std::string>& values,
                           bool blank_empty = false) const;
   std::string header_line() const;
+  // format_line's text appended to line (no newline).
+  void append_line(std::string& line, std::span<const std::string_view> values,
+                   bool blank_empty = false) const;
 };
 
 // Builds the spec from -o (ofields, nullptr when absent), the default field

@@ -4,6 +4,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <google/protobuf/io/coded_stream.h>
+
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
@@ -84,18 +86,22 @@ Result<rpc::Reply> Client::receive_(uint64_t id) {
   ssize_t n;
   rpc::Reply merged;
   std::vector<char> buf(kMaxMessage + 1);
-  for (bool first = true;; first = false) {
+  for (;;) {
     do n = recv(fd_, buf.data(), buf.size(), MSG_TRUNC);
     while (n < 0 && errno == EINTR);
     if (n <= 0) return ipc_error(n < 0 ? errno : ECONNRESET, "receive");
     if (static_cast<size_t>(n) > kMaxMessage) return Status(Errc::EBade, "oversize reply");
-    rpc::Reply part;
-    if (!part.ParseFromArray(buf.data(), static_cast<int>(n)) || part.id() != id)
+    // Each part is parsed straight into merged: a streamed list's repeated
+    // field grows in place, never copied from part to whole. id and more
+    // are cleared first, so that they are this part's (proto3 leaves a
+    // zero or false field out of the wire).
+    merged.clear_id();
+    merged.clear_more();
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(buf.data()),
+                                              static_cast<int>(n));
+    if (!merged.MergeFromCodedStream(&in) || !in.ConsumedEntireMessage() || merged.id() != id)
       return Status(Errc::EBade, "malformed reply");
-    bool more = part.more();
-    if (first) merged = std::move(part);
-    else merged.MergeFrom(part);
-    if (!more) break;
+    if (!merged.more()) break;
   }
   merged.set_more(false);
   if (merged.status() != 0)
@@ -180,7 +186,7 @@ Result<rpc::ShowAddrReply> Client::show_addr(const std::string& aobjname,
   q.mutable_show_addr()->set_ifname(ifname);
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->show_addr();
+  return std::move(*r->mutable_show_addr());  // no copy of a long listing
 }
 
 Status Client::addr_op(rpc::Request::BodyCase op, const rpc::AddrObjReq& req) {

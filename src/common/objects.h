@@ -22,6 +22,10 @@ struct IfObj {
   bool v4 = false;   // IPv4 plumbed (active)
   bool v6 = false;   // IPv6 plumbed (active)
   uint32_t flags = 0;
+  // The link it was last enabled on (0: unknown, e.g. from an older
+  // mirror). A link of the same name with another ifindex is another link:
+  // re-created while the daemon was not looking (Service::links_at_start).
+  int ifindex = 0;
 };
 
 // An address object. The kernel key is (ifname, local, prefixlen, peer):

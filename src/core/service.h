@@ -93,6 +93,16 @@ class Service {
   // marked kAbsent so that it comes back with its link. Returns whether
   // the interface was active.
   bool link_gone(const std::string& ifname);
+  // The daemon's first look at the kernel's links (name -> ifindex), before
+  // the initial link_appeared calls: an active interface whose link is
+  // missing, or is another link now (an ifindex other than the one it was
+  // enabled on: re-created while the daemon was not running), is treated
+  // as gone (link_gone), so that link_appeared(initial) enables the
+  // re-created one as hotplug would. Interfaces whose link is the same are
+  // left alone (a restart never changes the kernel). Returns the interfaces
+  // it took offline, each with whether a link of that name is there now.
+  std::vector<std::pair<std::string, bool>> links_at_start(
+      const std::map<std::string, int>& links);
   // The link of active interface ifname came up (IFF_UP set again, e.g.
   // `ip link set IF down; ip link set IF up`, which makes Linux drop the
   // IPv6 addresses): puts back the addresses of its up static and addrconf
@@ -127,12 +137,12 @@ class Service {
   // Exists if one is pending. Tells the timer hook the deadline.
   Result<rpc::CheckpointReply> checkpoint(const rpc::CheckpointReq& req);
   // ipadm commit: forgets the pending checkpoint. NotFound if none.
-  Status commit();
+  Status commit(const rpc::CommitReq& req);
   // ipadm rollback: puts the checkpoint's state back now (kernel, map and
   // store), then forgets it. NotFound if none. Steps that fail are logged
   // through the rollback hook and skipped; the store is put back anyway.
-  Status rollback();
-  Result<rpc::ShowCheckpointReply> show_checkpoint();
+  Status rollback(const rpc::RollbackReq& req);
+  Result<rpc::ShowCheckpointReply> show_checkpoint(const rpc::ShowCheckpointReq& req);
   // The timer fired: rolls back if the pending checkpoint's deadline has
   // passed (a stale timer does nothing).
   void expire_checkpoint();
@@ -230,10 +240,14 @@ class Service {
   // checkpoints (service_checkpoint.cc)
   Result<CheckpointState> capture_locked_();
   Status rollback_to_(const CheckpointState& want);
+  Status rollback_();  // rollback(): NotFound if none
   Status apply_planned_(const rpc::Request& req);
   Status restore_conf_locked_(const store::ConfSnapshot& conf);
   int64_t wall_now_() const;  // clock_, else the system's wall clock
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
+  // One enable of a persistent interface from the store (service_enable.cc):
+  // enable-if, restore and hotplug.
+  class IfEnable;
   Status enable_if_locked_(const store::IfRecord& rec, rpc::RestoreReply* report);
   Status unplumb_kernel_locked_(const std::string& ifname, bool keep_persistent);
   Result<bool> plumb_ipv6_locked_(const std::string& ifname, bool adopt, LinkChanges* changes);

@@ -152,7 +152,7 @@ Result<rpc::CheckpointReply> Service::checkpoint(const rpc::CheckpointReq& req) 
   return reply;
 }
 
-Status Service::commit() {
+Status Service::commit(const rpc::CommitReq&) {
   std::lock_guard ck(ckpt_mu_);
   {
     std::lock_guard lock(mu_);
@@ -165,7 +165,9 @@ Status Service::commit() {
   return Status::ok();
 }
 
-Status Service::rollback() {
+Status Service::rollback(const rpc::RollbackReq&) { return rollback_(); }
+
+Status Service::rollback_() {
   std::lock_guard ck(ckpt_mu_);
   Result<std::optional<store::CheckpointRecord>> pending = [&] {
     std::lock_guard lock(mu_);
@@ -180,7 +182,7 @@ Status Service::rollback() {
   return s;
 }
 
-Result<rpc::ShowCheckpointReply> Service::show_checkpoint() {
+Result<rpc::ShowCheckpointReply> Service::show_checkpoint(const rpc::ShowCheckpointReq&) {
   std::lock_guard lock(mu_);
   auto pending = store_.saved_checkpoint();
   IPADM_TRY(pending);
@@ -209,7 +211,7 @@ void Service::expire_checkpoint() {
       return;
     }
   }
-  if (Status s = rollback(); !s && rollback_log_)
+  if (Status s = rollback_(); !s && rollback_log_)
     rollback_log_("checkpoint rollback: " + s.to_string());
 }
 
@@ -229,7 +231,7 @@ Status Service::resume_checkpoint(bool new_boot) {
     rec = **pending;
   }
   const int64_t now = wall_now_();
-  if (rec->deadline <= now) return rollback();
+  if (rec->deadline <= now) return rollback_();
   if (ckpt_timer_) ckpt_timer_(rec->deadline);
   return Status::ok();
 }

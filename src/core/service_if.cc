@@ -4,11 +4,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <functional>
-#include <future>
 #include <set>
 
-#include "core/batch_feeder.h"
+#include "core/quiet_scope.h"
 #include "core/service.h"
 #include "core/show.h"
 
@@ -19,16 +17,6 @@ std::string ipv6_sysctl(const std::string& ifname, const char* leaf) {
   return "net/ipv6/conf/" + ifname + "/" + leaf;
 }
 
-// Service::QuietHook over a scope.
-struct QuietScope {
-  explicit QuietScope(const Service::QuietHook& h) : hook(h) {
-    if (hook) hook(true);
-  }
-  ~QuietScope() {
-    if (hook) hook(false);
-  }
-  const Service::QuietHook& hook;
-};
 }  // namespace
 
 // Each address object is independent: deleting one IPv4 address must not
@@ -86,7 +74,7 @@ Status Service::plumb_locked_(const std::string& ifname, bool persist, store::Ba
   auto has_v6 = plumb_link_locked_(ifname, *idx, changes);
   IPADM_TRY(has_v6);
   IPADM_TRY(changes->set_up());
-  IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0)};
+  IfObj o{ifname, true, *has_v6, kActive | (persist ? kPersist : 0), *idx};
   IPADM_TRY(map_.put_if(o));
   if (persist) batch->add(store::PutIf{{ifname, true, *has_v6}});
   *created = true;
@@ -215,208 +203,6 @@ Status Service::enable_if(const rpc::EnableIfReq& req) {
   const IfObj* cur = map_.find_if(ifname);
   if (cur && (cur->flags & kActive)) return Errc::IfExists;
   return enable_if_locked_(prec->value(), nullptr);
-}
-
-// Re-creates a persistent interface from the store: plumbs it, adds its
-// addresses in store order (pipelined netlink batches, link still down: the
-// kernel adds addresses much faster on a down link), brings the link up.
-// Addresses that cannot be applied are skipped and reported: the result is
-// then the soft error AllAddrsNotEnabled. `report` (optional) collects them.
-Status Service::enable_if_locked_(const store::IfRecord& prec, rpc::RestoreReply* report) {
-  const std::string& ifname = prec.ifname;
-  auto idx = ifindex_locked_(ifname);
-  IPADM_TRY(idx);
-  PropService::PrefetchScope prefetch(props_);  // one props read, not several per address
-  QuietScope quiet(quiet_);  // no event per address meanwhile (kernel_follow.h)
-
-  // What plumbing changes on the link is put back unless the interface is
-  // enabled in the end (link_guard.h).
-  LinkChanges changes;
-  bool committed = false;
-  struct RevertUnlessCommitted {
-    LinkChanges& changes;
-    const bool& committed;
-    ~RevertUnlessCommitted() {
-      if (!committed) changes.revert();
-    }
-  } revert_guard{changes, committed};
-  auto v6 = plumb_link_locked_(ifname, *idx, &changes);
-  IPADM_TRY(v6);
-  const bool has_v6 = *v6;
-  {
-    std::vector<std::string> prop_failures;
-    props_.apply_persisted_if_props(ifname, &prop_failures);
-    if (report)
-      for (auto& f : prop_failures) report->add_failed(f);
-  }
-  std::vector<AddrObj> objs;
-  std::vector<size_t> req_obj;  // feeder request i -> objs[req_obj[i]]
-  auto note_failure = [&](const std::string& aobjname, const Status& s) {
-    if (report) report->add_failed(aobjname + ": " + s.to_string());
-  };
-  bool some_failed = false;
-  std::vector<size_t> client_objs;  // DHCP clients to start once the link is up
-  bool sent_v6 = false;             // an IPv6 address went into the batch
-  // Static addresses go to the kernel in chunks, on the feeder's thread,
-  // while the store is still being read and the rest built. Building a
-  // dhcp/addrconf object uses the kernel itself: the feeder is drained first.
-  constexpr size_t kChunk = 256;
-  BatchFeeder feeder(kernel_, kChunk);
-  Status read = store_.each_addr(ifname, [&](store::AddrRecord&& r) {
-    const bool dynamic = r.atype == AddrType::Dhcp || r.atype == AddrType::Addrconf;
-    if (dynamic) feeder.drain();
-    auto o = dynamic ? dynamic_from_record_locked_(r)
-                     : build_static_locked_(r.aobjname, r.ifname, r.local, r.remote);
-    // addrconf: SLAAC on before its link-local address is in the batch.
-    if (o && r.atype == AddrType::Addrconf) {
-      o->flags = kActive | kPersist;
-      if (Status s = start_addrconf_locked_(*o, *idx, false); !s) o = s;
-    }
-    if (!o) {
-      some_failed = true;
-      note_failure(r.aobjname, o.status());
-      AddrObj stub;  // known, not active: shows as disabled, name reserved
-      stub.aobjname = r.aobjname;
-      stub.ifname = r.ifname;
-      stub.atype = r.atype;
-      stub.flags = kPersist;
-      stub.local_text = r.local;
-      stub.remote_text = r.remote;
-      stub.up = r.up;
-      stub.extra = r.extra;
-      objs.push_back(std::move(stub));
-      return Status::ok();
-    }
-    if (r.atype == AddrType::Dhcp) {
-      o->flags = kActive | kPersist;
-      client_objs.push_back(objs.size());
-      objs.push_back(std::move(*o));
-      return Status::ok();  // its client starts once the link is up
-    }
-    if (r.prefixlen > 0) {
-      o->prefixlen = r.prefixlen;
-      o->explicit_prefix = true;
-    }
-    o->flags = kActive | kPersist;
-    o->up = r.up;
-    if (o->up) {
-      netlink::AddrRequest req = to_request(*o, *idx);
-      props_.decorate_addr_request(*o, &req);
-      feeder.add(std::move(req));
-      req_obj.push_back(objs.size());
-      sent_v6 |= o->family == AF_INET6;
-    }
-    if (r.atype == AddrType::Addrconf) client_objs.push_back(objs.size());  // DHCPv6
-    objs.push_back(std::move(*o));
-    return Status::ok();
-  });
-  if (!read) {
-    // The store failed part-way: take back what the kernel got from us.
-    std::vector<Status> sent;
-    feeder.finish(&sent).ignore();
-    for (size_t i = 0; i < sent.size(); ++i)
-      if (sent[i]) kernel_.addr_del(to_request(objs[req_obj[i]], *idx)).ignore();
-    return read;
-  }
-  // The objects' map-mirror rows are written on another thread while the
-  // kernel adds the addresses (both cost CPU; see BENCHMARKS.md, Boot
-  // restore). The interface row follows the kernel work, as before: a crash
-  // in between leaves the interface inactive in the mirror, so the next
-  // restore redoes it, and reconcile meanwhile takes objects whose address
-  // is not in the kernel as down. On failure the rows are put back.
-  // The memory map is updated on that thread too (nothing else uses the
-  // map during the batch); objects the kernel refused are rewritten after.
-  std::vector<std::optional<AddrObj>> replaced;
-  auto mirrored = std::async(std::launch::async | std::launch::deferred, [&] {
-    Status s = map_.mirror_addrs(objs);
-    if (s) map_.commit_addrs(objs, &replaced);
-    return s;
-  });
-  std::vector<Status> results;
-  Status batch = feeder.finish(&results);
-  Status mirror_done = mirrored.get();
-  struct Undo {
-    std::function<void()> f;
-    ~Undo() { f(); }
-  } undo{[&] {
-    if (committed) return;
-    if (mirror_done) map_.rollback_addrs(objs, replaced);  // memory first:
-    map_.unmirror_addrs(objs).ignore();                    // the mirror follows it
-  }};
-  IPADM_TRY(batch);
-  IPADM_TRY(mirror_done);
-  uint32_t added = 0;
-  std::vector<AddrObj> not_added;  // rewritten in the mirror: not active
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i] || results[i].code() == Errc::Exists) {  // Exists: adopt it
-      ++added;
-      continue;
-    }
-    AddrObj& o = objs[req_obj[i]];
-    some_failed = true;
-    note_failure(o.aobjname, results[i]);
-    o.flags = kPersist;
-    not_added.push_back(o);
-  }
-  IPADM_TRY(changes.set_up());
-  // Linux can drop IPv6 addresses added while the link was down when it
-  // comes up (kernel log: "Failed to add prefix route for address ...;
-  // dropping": the routes are then allocated atomically, thousands at once).
-  // The reply counts what the kernel holds: a dropped address is added once
-  // more, now on the up link, else reported.
-  if (sent_v6) {
-    auto now = kernel_.addrs(AF_INET6, *idx);
-    IPADM_TRY(now);
-    std::set<std::pair<IpAddr, int>> have;
-    for (const auto& a : *now) have.emplace(a.local, a.prefixlen);
-    for (size_t i = 0; i < results.size(); ++i) {
-      AddrObj& o = objs[req_obj[i]];
-      if (!results[i] || o.family != AF_INET6 || have.count({o.local, o.prefixlen})) continue;
-      netlink::AddrRequest again = to_request(o, *idx);
-      props_.decorate_addr_request(o, &again);
-      Status s = kernel_.addr_add(again);
-      if (s || s.code() == Errc::Exists) continue;
-      --added;
-      some_failed = true;
-      note_failure(o.aobjname, Status(Errc::AddrNotAvail, "dropped by the kernel at link up"));
-      o.flags = kPersist;
-      not_added.push_back(o);
-    }
-  }
-  if (!not_added.empty()) {
-    IPADM_TRY(map_.mirror_addrs(not_added));
-    map_.commit_addrs(not_added);
-  }
-  IPADM_TRY(map_.put_if(IfObj{ifname, prec.v4, prec.v6 && has_v6, kActive | kPersist}));
-  committed = true;
-  // IPv4 DAD in the background: enable-if and boot restore do not wait;
-  // addresses found in use are taken back later (service_dad4.cc).
-  if (dad4_) {
-    if (auto link = kernel_.link_by_name(ifname)) {
-      std::vector<Dad4Pending> probe;
-      for (size_t i = 0; i < results.size(); ++i)
-        if (results[i])
-          if (auto p = dad4_begin_locked_(objs[req_obj[i]], *link)) probe.push_back(std::move(*p));
-      dad4_start_locked_(std::move(probe));
-    }
-  }
-  for (size_t i : client_objs) {
-    if (!(objs[i].flags & kActive)) continue;  // not in the kernel (reported)
-    Status s = objs[i].atype == AddrType::Dhcp ? start_dhcp_locked_(objs[i])
-                                                : start_dhcp6_locked_(objs[i]);
-    if (!s) {
-      some_failed = true;  // the object stays: refresh-addr starts it again
-      note_failure(objs[i].aobjname, s);
-    }
-  }
-  if (auto d = delegated_.find(ifname); d != delegated_.end()) {
-    if (!apply_delegation_locked_(d->second, *idx, report)) some_failed = true;
-  }
-  if (report) {
-    report->set_interfaces(report->interfaces() + 1);
-    report->set_addresses(report->addresses() + added);
-  }
-  return some_failed ? Status(Errc::AllAddrsNotEnabled) : Status::ok();
 }
 
 Result<rpc::RestoreReply> Service::restore() {

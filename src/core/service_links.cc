@@ -62,6 +62,24 @@ bool Service::link_gone(const std::string& ifname) {
   return true;
 }
 
+std::vector<std::pair<std::string, bool>> Service::links_at_start(
+    const std::map<std::string, int>& links) {
+  std::vector<std::pair<std::string, bool>> gone;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ifname, o] : map_.ifs()) {
+      if (!(o.flags & kActive)) continue;
+      auto it = links.find(ifname);
+      if (it == links.end())
+        gone.emplace_back(ifname, false);
+      else if (o.ifindex != 0 && o.ifindex != it->second)
+        gone.emplace_back(ifname, true);
+    }
+  }
+  for (const auto& g : gone) link_gone(g.first);
+  return gone;
+}
+
 int Service::link_up_again(const std::string& ifname) {
   std::lock_guard lock(mu_);
   const IfObj* cur = map_.find_if(ifname);

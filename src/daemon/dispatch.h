@@ -1,11 +1,12 @@
-// Dispatch: runs one decoded, authorized request against the Service and
-// returns its whole reply; ReplyChunker then cuts that reply into datagrams
+// Dispatch: runs one decoded, authorized request against the Service (by
+// its row of the method table, methods.h) and returns its whole reply; ReplyChunker then cuts that reply into datagrams
 // one at a time, as the connection sends them.
 #pragma once
 
 #include <optional>
 
 #include "core/service.h"
+#include "daemon/methods.h"
 #include "ipmgmt.pb.h"
 
 namespace ipadm::daemon {
@@ -32,8 +33,8 @@ class ReplyChunker {
  private:
   rpc::Reply rest_;  // what is not sent yet (the whole reply at first)
   rpc::Reply head_;  // the reply without its repeated items (chunked case)
+  const ListField* list_ = nullptr;  // set: chunked
   int pos_ = 0;
-  bool chunked_ = false;
   bool done_ = false;
 };
 

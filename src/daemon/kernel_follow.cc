@@ -26,20 +26,30 @@ Status KernelFollower::start() {
     netlink::KernelEvents::Handlers h;
     h.links = [this](const std::vector<netlink::LinkNotice>& notices, bool initial) {
       std::vector<Work> items;
+      if (initial) {
+        // Before the notices: links gone or re-created while the daemon
+        // was not running (Service::links_at_start).
+        Work start{Work::Kind::kStart, "", true, {}};
+        for (const auto& n : notices)
+          if (n.kind == Kind::kAppeared) start.links[n.ifname] = n.ifindex;
+        items.push_back(std::move(start));
+      }
       for (const auto& n : notices) {
-        if (n.kind == Kind::kAppeared) items.push_back({Work::Kind::kAppeared, n.ifname, initial});
-        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial});
+        if (n.kind == Kind::kAppeared)
+          items.push_back({Work::Kind::kAppeared, n.ifname, initial, {}});
+        if (n.kind == Kind::kGone) items.push_back({Work::Kind::kGone, n.ifname, initial, {}});
         if (n.kind == Kind::kChanged && !(n.old_flags & IFF_UP) && (n.flags & IFF_UP))
-          items.push_back({Work::Kind::kUp, n.ifname, initial});
+          items.push_back({Work::Kind::kUp, n.ifname, initial, {}});
       }
       post(std::move(items));
     };
     h.inet6 = [this](const std::string& ifname) {
-      post({{Work::Kind::kInet6, ifname, false}});
+      post({{Work::Kind::kInet6, ifname, false, {}}});
     };
     Status s = events_->run(*dumper_, view_, h);
-    if (!s) log_warn("kernel events stopped: %s (links that come and go are not followed)",
-                     s.to_string().c_str());
+    if (!s)
+      log_warn("kernel events stopped: %s (links that come and go are not followed)",
+               s.to_string().c_str());
   });
   return Status::ok();
 }
@@ -87,10 +97,18 @@ void KernelFollower::worker() {
     }
     if (uint64_t r = events_->resyncs(); r != resyncs) {
       resyncs = r;
-      log_info("kernel events were lost: links and addresses read again (%llu time(s))",
-               static_cast<unsigned long long>(r));
+      log_info(
+          "kernel events were lost: links and addresses read again (%llu "
+          "time(s))",
+          static_cast<unsigned long long>(r));
     }
     switch (w.kind) {
+      case Work::Kind::kStart:
+        for (const auto& [ifname, recreated] : svc_.links_at_start(w.links))
+          log_info("%s: link %s while ipmgmtd was not running: interface offline%s", ifname.c_str(),
+                   recreated ? "re-created" : "went away",
+                   recreated ? ", enabled again" : " until it comes back");
+        break;
       case Work::Kind::kAppeared: {
         std::vector<std::string> failed;
         if (svc_.link_appeared(w.ifname, w.initial, &failed))
@@ -100,8 +118,7 @@ void KernelFollower::worker() {
       }
       case Work::Kind::kGone:
         if (svc_.link_gone(w.ifname))
-          log_info("%s: link went away: interface offline until it comes back",
-                   w.ifname.c_str());
+          log_info("%s: link went away: interface offline until it comes back", w.ifname.c_str());
         break;
       case Work::Kind::kUp:
         if (int n = svc_.link_up_again(w.ifname))

@@ -12,6 +12,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,9 +43,10 @@ class KernelFollower {
 
  private:
   struct Work {
-    enum class Kind { kAppeared, kGone, kUp, kInet6 } kind;
+    enum class Kind { kStart, kAppeared, kGone, kUp, kInet6 } kind;
     std::string ifname;
     bool initial = false;
+    std::map<std::string, int> links;  // kStart: every link, name -> ifindex
   };
   void post(std::vector<Work> items);
   void worker();

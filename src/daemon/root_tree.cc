@@ -125,6 +125,17 @@ Status check_tree_dir(const std::string& path, const struct stat& st, DirRole ro
     return Status(Errc::EPerm, path + ": writable by group or others (mode " +
                                    octal(st.st_mode) +
                                    "); ipmgmtd refuses a root tree other users can write");
+  if (role != DirRole::kDaemon && owners.daemon_user && owners.daemon_uid != 0) {
+    mode_t x = st.st_uid == owners.daemon_uid   ? S_IXUSR
+               : st.st_gid == owners.daemon_gid ? S_IXGRP
+                                                : S_IXOTH;
+    if (!(st.st_mode & x))
+      return Status(Errc::EPerm,
+                    path + ": not searchable by user " + owners.daemon_name + " (uid " +
+                        std::to_string(owners.daemon_uid) + "), which ipmgmtd runs as (mode " +
+                        octal(st.st_mode) + ", owner uid " + std::to_string(st.st_uid) +
+                        "); make it searchable (chmod o+x) or choose another root");
+  }
   return Status::ok();
 }
 

@@ -38,15 +38,23 @@ namespace ipadm::daemon {
 enum class DirRole { kAncestor, kTree, kDaemon };
 
 // Who may own a directory of the tree: root and `self` (geteuid()) always,
-// `daemon_uid` in the kDaemon role when `daemon_user`.
+// `daemon_uid` in the kDaemon role when `daemon_user`. The daemon user
+// (daemon_uid, daemon_gid, no supplementary groups: privileges.h) reaches
+// its socket and files by path after the drop, so it must be able to search
+// every ancestor and tree directory.
 struct TreeOwners {
   uid_t self = 0;
   bool daemon_user = false;
   uid_t daemon_uid = 0;
+  gid_t daemon_gid = 0;
+  std::string daemon_name = "";  // -u as given, for messages
 };
 
 // Pure: whether a directory with stat st may play `role` in the tree. OK, or
-// EPerm naming path, its owner or its mode. REQUIRES: S_ISDIR(st.st_mode).
+// EPerm naming path, its owner or its mode; for kAncestor and kTree also
+// EPerm when a daemon user other than root cannot search it (the execute
+// bit of its class, owner, group or others; ACLs are not read), naming the
+// path, the user and the mode. REQUIRES: S_ISDIR(st.st_mode).
 Status check_tree_dir(const std::string& path, const struct stat& st, DirRole role,
                       const TreeOwners& owners);
 

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "common/protocol.h"
-#include "daemon/access.h"
 #include "daemon/conn_io.h"
 #include "daemon/dispatch.h"
 #include "daemon/log.h"
@@ -228,8 +227,8 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
              peer.uid);
     return false;
   }
-  auto access = access_of(req.body_case());
-  if (!access) {
+  const Method* method = method_of(req.body_case());
+  if (!method) {
     log_peer(PeerEvent::Protocol, "pid %d uid %u: unknown request, disconnecting", peer.pid,
              peer.uid);
     return false;
@@ -254,7 +253,7 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
     conn.greeted = true;
     return send_reply_(conn, std::move(r));
   }
-  if (*access == Access::Write && !conn.authorized) {
+  if (method->access == Access::Write && !conn.authorized) {
     log_peer(PeerEvent::Denied, "pid %d uid %u: write request denied", peer.pid, peer.uid);
     rpc::Reply r;
     r.set_id(req.id());

@@ -3,7 +3,7 @@
 // Accepts connections, takes the peer's credentials at accept and admits
 // the connection or refuses it (admission.h: a per-user cap and a reserve
 // that root and the authorized group always find free), checks the version
-// handshake, the size cap and the access level of every request (access.h)
+// handshake, the size cap and the access level of every request (methods.h)
 // before the Service sees it, and streams the replies. A peer that breaks
 // the protocol (bad framing, oversize, unknown request, no handshake) is
 // disconnected without a reply. Each connection is served by its own

@@ -152,7 +152,7 @@ int run_daemon(const Options& opt) {
   // The root tree, walked without following links; the store and map files
   // 0600 before SQLite opens them (docs/reliability.md "Files, modes and
   // the root tree"). From here on every path hangs off the resolved root.
-  auto tree = open_root_tree(opt.root, TreeOwners{geteuid(), user.exists, user.uid});
+  auto tree = open_root_tree(opt.root, TreeOwners{geteuid(), user.exists, user.uid, user.gid, opt.user});
   if (!tree) return fail(ready, "root tree", tree.status());
   const Paths paths = Paths::for_root(tree->root);
   // No map mirror yet means a fresh boot (ROOT/run is a tmpfs): a pending

@@ -83,8 +83,10 @@ Status parse_static(size_t no, std::string_view text, int family, AddrRecord* r)
     if (s->empty()) continue;
     if (std::any_of(s->begin(), s->end(), [](char c) { return blank(c); }))
       return line_error(no, "blank in address '" + *s + "'");
+    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address: an
+    // older ipmgmtd stored IPv4 objects so, and their export must read back.
     auto a = IpAddr::parse(*s);
-    if (a && a->family != family)
+    if (a && a->unmapped().family != family && a->family != family)
       return line_error(no, "address " + *s + " is not " + (family == AF_INET ? "IPv4" : "IPv6"));
   }
   return Status::ok();

@@ -126,10 +126,19 @@ CREATE TABLE temp_values (
 
 Status volatile_v2_to_v3(Db& db) { return db.exec(kVolatileV3); }
 
+// v4: the ifindex of the link an active interface was enabled on, so that a
+// restarted daemon can tell a link re-created meanwhile (IfObj::ifindex).
+constexpr const char* kVolatileV4 = R"sql(
+ALTER TABLE ifs ADD COLUMN ifindex INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+Status volatile_v3_to_v4(Db& db) { return db.exec(kVolatileV4); }
+
 constexpr MigrationStep kVolatileSteps[] = {
     {"create the v1 schema (ifs, addrs)", volatile_v0_to_v1},
     {"add extra and routers to addrs", volatile_v1_to_v2},
     {"add the temp_values table", volatile_v2_to_v3},
+    {"add ifindex to ifs", volatile_v3_to_v4},
 };
 static_assert(std::size(kVolatileSteps) == kCurrentVolatileSchemaVersion);
 

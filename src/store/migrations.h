@@ -35,7 +35,7 @@ inline constexpr int kCurrentSchemaVersion = 3;
 
 // The volatile aobjmap mirror (aobjmap.db).
 const Schema& volatile_schema();
-inline constexpr int kCurrentVolatileSchemaVersion = 3;
+inline constexpr int kCurrentVolatileSchemaVersion = 4;
 
 // PRAGMA user_version of db.
 Result<int> schema_version(Db& db);

@@ -8,14 +8,14 @@ namespace ipadm::store {
 
 namespace {
 
-constexpr const char* kSelIfs = "SELECT ifname, v4, v6, flags FROM ifs ORDER BY seq";
+constexpr const char* kSelIfs = "SELECT ifname, v4, v6, flags, ifindex FROM ifs ORDER BY seq";
 constexpr const char* kSelAddrs =
     "SELECT aobjname, ifname, family, atype, flags, local, remote, prefixlen, up, "
     "local_text, remote_text, explicit_prefix, extra, routers FROM addrs ORDER BY seq";
 constexpr const char* kPutIf =
-    "INSERT INTO ifs(ifname, v4, v6, flags) VALUES(?1, ?2, ?3, ?4) "
+    "INSERT INTO ifs(ifname, v4, v6, flags, ifindex) VALUES(?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT(ifname) DO UPDATE SET v4 = excluded.v4, v6 = excluded.v6, "
-    "flags = excluded.flags";
+    "flags = excluded.flags, ifindex = excluded.ifindex";
 constexpr const char* kDelIfAddrs = "DELETE FROM addrs WHERE ifname = ?1";
 constexpr const char* kDelIf = "DELETE FROM ifs WHERE ifname = ?1";
 constexpr const char* kPutAddr =
@@ -116,7 +116,8 @@ Result<VolatileState> SqliteVolatileStore::load() {
       if (!row) return row.status();
       if (!*row) break;
       state.ifs.push_back(IfObj{st->col_text(0), st->col_bool(1), st->col_bool(2),
-                                static_cast<uint32_t>(st->col_int(3))});
+                                static_cast<uint32_t>(st->col_int(3)),
+                                static_cast<int>(st->col_int(4))});
     }
   }
   {
@@ -149,7 +150,7 @@ Status SqliteVolatileStore::put_if(const IfObj& o) {
   Result<Stmt> st = db_.cached(kPutIf);
   if (!st) return st.status();
   return st->bind(1, o.ifname).bind(2, o.v4).bind(3, o.v6)
-      .bind(4, static_cast<int64_t>(o.flags)).run();
+      .bind(4, static_cast<int64_t>(o.flags)).bind(5, static_cast<int64_t>(o.ifindex)).run();
 }
 
 Status SqliteVolatileStore::del_if(const std::string& ifname) {

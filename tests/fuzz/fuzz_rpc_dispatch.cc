@@ -33,7 +33,7 @@
 #include "common/addr_extra.h"
 #include "common/protocol.h"
 #include "core/service.h"
-#include "daemon/access.h"
+#include "daemon/methods.h"
 #include "daemon/dispatch.h"
 #include "fuzz_check.h"
 #include "netlink/fake_kernel.h"
@@ -127,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool ok = len <= kMaxMessage && req.ParseFromArray(data + off, static_cast<int>(len));
     off += len;
     // The server disconnects on these; a Hello is answered before dispatch.
-    if (!ok || !daemon::access_of(req.body_case()) || req.body_case() == rpc::Request::kHello)
+    if (!ok || !daemon::method_of(req.body_case()) || req.body_case() == rpc::Request::kHello)
       continue;
     reqs.push_back(std::move(req));
   }

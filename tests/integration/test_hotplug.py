@@ -107,6 +107,32 @@ def test_link_appearing_after_restore():
         configured(e)
 
 
+def test_link_recreated_while_the_daemon_was_down():
+    """The daemon is killed (SIGKILL), veth0 is deleted and re-created (a new
+    ifindex, bare), and the daemon started again: it tells the new link from
+    the one it had enabled and configures it, as hotplug would. A link that
+    is missing at start-up shows offline and is configured when it comes."""
+    with Env() as e:
+        e.start_daemon()
+        configure(e)
+        e.stop_daemon(signal.SIGKILL)
+        e.nsexec("ip", "link", "del", "veth0", check=True)
+        recreate_veth(e)
+        e.start_daemon()
+        configured(e)
+        e.settle("veth0")
+        rows = e.show_addr_map()
+        eq(rows["veth0/v4"]["state"], "ok", "veth0/v4 after the restart")
+        check("veth0/tmp" not in rows, "the temporary object went with the old link")
+        e.stop_daemon(signal.SIGKILL)
+        e.nsexec("ip", "link", "del", "veth0", check=True)
+        e.start_daemon()
+        wait_for(lambda: e.show_if_map().get("veth0", {}).get("state") == "offline",
+                 timeout=2, what="offline: the link went away while the daemon was down")
+        recreate_veth(e)
+        configured(e)
+
+
 def test_disabled_interface_stays_disabled():
     with Env() as e:
         e.start_daemon()
@@ -185,6 +211,7 @@ if __name__ == "__main__":
         test_renamed_into_the_name,
         test_link_appearing_after_restore,
         test_disabled_interface_stays_disabled,
+        test_link_recreated_while_the_daemon_was_down,
         test_restart_keeps_hands_off,
         test_drift_admin_down_up_and_addr_del,
         test_event_overrun_is_recovered,

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Env, check, eq, main  # noqa: E402
+from harness import IPMGMTD, Env, check, eq, main, run  # noqa: E402
 import reliability_lib as rl  # noqa: E402
 
 CAP_NET_BIND_SERVICE = 10
@@ -131,8 +131,37 @@ def test_missing_user_stays_root_reduced():
         check_reduced(d.pid, 0, 0, "-u nosuchuser after requests")
 
 
+def test_unreachable_root_is_named():
+    """A root the daemon user cannot traverse (here a 0700 directory above it,
+    as mktemp -d makes): ipmgmtd refuses to start and names the directory and
+    the user, instead of a bare "Permission denied: unlink .../ipmgmt.sock"
+    (issue 12). Made traversable, the same root works."""
+    with Env() as e:
+        locked = os.path.join(e.root, "locked")
+        os.mkdir(locked, 0o700)
+        os.chmod(locked, 0o700)
+        root = os.path.join(locked, "r")
+        rc, out, err = run(rl.ns_prefix(e.ns) + [IPMGMTD, "-f", "-R", root, "-u", "nobody"],
+                           check=False, timeout=30)
+        text = out + err
+        check(rc != 0, "ipmgmtd started on a root nobody cannot reach: %r" % text)
+        check(locked + ":" in text, "the message does not name %s: %r" % (locked, text))
+        check("user nobody" in text and "65534" in text,
+              "the message does not name the user: %r" % text)
+        check("ipmgmt.sock" not in text, "still the bare socket error: %r" % text)
+        check(not os.path.exists(os.path.join(root, "run", "ipadm", "ipmgmt.sock")),
+              "a socket was left behind")
+        os.chmod(locked, 0o755)
+        d = rl.Daemon(root, ns=e.ns, log=e.daemon_log, user=["-u", "nobody"])
+        d.start()
+        check_reduced(d.pid, 65534, 65534, "-u nobody, root made traversable")
+        rl.cli_ok(root, "create-if", "veth0", ns=e.ns)
+        eq(d.kill(15), 0, "exit status after SIGTERM")
+
+
 if __name__ == "__main__":
     main([
         test_runs_as_nobody,
         test_missing_user_stays_root_reduced,
+        test_unreachable_root_is_named,
     ])

@@ -31,6 +31,51 @@ std::string render(OutMode mode, const std::string* o, std::string_view defaults
   return ss.str();
 }
 
+// A Table prints what the same rows as JSON objects print, in every mode.
+std::string render_table(OutMode mode, const std::string* o) {
+  auto spec = make_output_spec(kFields, o, "all", mode);
+  EXPECT_TRUE(spec) << spec.error;
+  const std::vector<Row> rs = rows();
+  std::vector<std::string> texts;
+  for (const Row& r : rs)
+    for (const FieldDef& f : kFields) texts.push_back(row_text(r, f.name));
+  Table t;
+  t.width = std::size(kFields);
+  for (const std::string& s : texts) t.cells.push_back(s);
+  t.json_row = [&rs](size_t i) { return rs[i]; };
+  std::ostringstream ss;
+  spec->print_table(ss, t);
+  return ss.str();
+}
+
+TEST(Ofmt, TablePrintsAsRows) {
+  std::string two = "addr,name", one = "name";
+  for (OutMode m : {OutMode::Human, OutMode::Parsable, OutMode::Json}) {
+    EXPECT_EQ(render_table(m, nullptr), render(m, nullptr));
+    EXPECT_EQ(render_table(m, &two), render(m, &two));
+    EXPECT_EQ(render_table(m, &one), render(m, &one));
+  }
+  EXPECT_EQ(render_table(OutMode::Parsable, &two), "10.0.0.1/24:net0/v4\nfe80\\:\\:1/10:net0/a\\:b\n");
+}
+
+TEST(Ofmt, TableLongListingInPieces) {
+  // More than one 64 KiB piece: every row once, in order.
+  auto spec = make_output_spec(kFields, nullptr, "all", OutMode::Parsable);
+  ASSERT_TRUE(spec);
+  std::vector<std::string> names;
+  for (int i = 0; i < 20000; i++) names.push_back("net0/a" + std::to_string(i));
+  Table t;
+  t.width = std::size(kFields);
+  for (const std::string& n : names) t.cells.insert(t.cells.end(), {n, "ok", "10.0.0.1/32"});
+  std::ostringstream ss;
+  spec->print_table(ss, t);
+  std::istringstream in(ss.str());
+  std::string line;
+  int i = 0;
+  while (std::getline(in, line)) ASSERT_EQ(line, names[static_cast<size_t>(i++)] + ":ok:10.0.0.1/32");
+  EXPECT_EQ(i, 20000);
+}
+
 TEST(Ofmt, HumanDefault) {
   // Widths include the separator; "--" for empty; last column unpadded.
   EXPECT_EQ(render(OutMode::Human, nullptr),

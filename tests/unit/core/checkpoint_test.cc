@@ -154,18 +154,18 @@ class CheckpointTest : public PropsTest {
 };
 
 TEST_F(CheckpointTest, RefusesSecondCheckpointAndCommitOrRollbackWithoutOne) {
-  EXPECT_EQ(svc_->commit().code(), Errc::NotFound);
-  EXPECT_EQ(svc_->rollback().code(), Errc::NotFound);
-  EXPECT_FALSE(svc_->show_checkpoint()->pending());
+  EXPECT_EQ(svc_->commit({}).code(), Errc::NotFound);
+  EXPECT_EQ(svc_->rollback({}).code(), Errc::NotFound);
+  EXPECT_FALSE(svc_->show_checkpoint({})->pending());
   ASSERT_TRUE(start(30).is_ok());
   EXPECT_EQ(armed_, now_ + 30);
   EXPECT_EQ(start().code(), Errc::Exists);
-  auto show = svc_->show_checkpoint();
+  auto show = svc_->show_checkpoint({});
   EXPECT_TRUE(show->pending());
   EXPECT_EQ(show->left(), 30);
   rpc::CheckpointReq big;
   big.set_seconds(kCheckpointMaxSeconds + 1);
-  ASSERT_TRUE(svc_->commit().is_ok());
+  ASSERT_TRUE(svc_->commit({}).is_ok());
   EXPECT_EQ(armed_, std::nullopt);
   EXPECT_EQ(svc_->checkpoint(big).status().code(), Errc::ERange);
 }
@@ -184,7 +184,7 @@ TEST_F(CheckpointTest, RollbackUndoesDeleteCreateDownAndProperties) {
   ASSERT_TRUE(svc_->set_prop(req("addr", "veth0/keep", "", "deprecated", "on")).is_ok());
   ASSERT_NE(conf(), before);
 
-  ASSERT_TRUE(svc_->rollback().is_ok());
+  ASSERT_TRUE(svc_->rollback({}).is_ok());
   EXPECT_EQ(log_, V{});
   EXPECT_EQ(conf(), before);
   EXPECT_TRUE(in_kernel("192.0.2.10"));
@@ -197,7 +197,7 @@ TEST_F(CheckpointTest, RollbackUndoesDeleteCreateDownAndProperties) {
   ASSERT_NE(map_.find_addr("veth0/tmp"), nullptr);
   EXPECT_EQ(map_.find_addr("veth0/tmp")->flags, kActive);  // temporary again
   EXPECT_EQ(map_.find_addr("veth0/gone")->flags, kActive | kPersist);
-  EXPECT_FALSE(svc_->show_checkpoint()->pending());
+  EXPECT_FALSE(svc_->show_checkpoint({})->pending());
   EXPECT_EQ(armed_, std::nullopt);
 }
 
@@ -205,7 +205,7 @@ TEST_F(CheckpointTest, CommitKeepsTheChanges) {
   ASSERT_TRUE(start().is_ok());
   ASSERT_TRUE(create_addr("veth0/new", "192.0.2.20/24").is_ok());
   const std::string after = conf();
-  ASSERT_TRUE(svc_->commit().is_ok());
+  ASSERT_TRUE(svc_->commit({}).is_ok());
   now_ += 1000;
   svc_->expire_checkpoint();
   EXPECT_EQ(conf(), after);
@@ -221,12 +221,12 @@ TEST_F(CheckpointTest, ExpiryRollsBackOnlyOnceTheDeadlinePassed) {
   svc_->expire_checkpoint();  // an early timer changes nothing and waits again
   EXPECT_TRUE(in_kernel("192.0.2.20"));
   EXPECT_EQ(armed_, deadline);
-  EXPECT_TRUE(svc_->show_checkpoint()->pending());
+  EXPECT_TRUE(svc_->show_checkpoint({})->pending());
   now_ += 1;
   svc_->expire_checkpoint();
   EXPECT_FALSE(in_kernel("192.0.2.20"));
   EXPECT_EQ(map_.find_addr("veth0/new"), nullptr);
-  EXPECT_FALSE(svc_->show_checkpoint()->pending());
+  EXPECT_FALSE(svc_->show_checkpoint({})->pending());
 }
 
 TEST_F(CheckpointTest, RollbackRecreatesADeletedInterface) {
@@ -236,7 +236,7 @@ TEST_F(CheckpointTest, RollbackRecreatesADeletedInterface) {
   del.set_ifname("veth0");
   ASSERT_TRUE(svc_->delete_if(del).is_ok());
   EXPECT_FALSE(in_kernel("192.0.2.10"));
-  ASSERT_TRUE(svc_->rollback().is_ok());
+  ASSERT_TRUE(svc_->rollback({}).is_ok());
   EXPECT_EQ(log_, V{});
   EXPECT_EQ(conf(), before);
   EXPECT_TRUE(in_kernel("192.0.2.10"));
@@ -254,7 +254,7 @@ TEST_F(CheckpointTest, ResumeAfterRestartRollsBackAtOnceWhenExpiredElseRearms) {
   now_ += 61;
   ASSERT_TRUE(svc_->resume_checkpoint(false).is_ok());
   EXPECT_FALSE(in_kernel("192.0.2.20"));
-  EXPECT_FALSE(svc_->show_checkpoint()->pending());
+  EXPECT_FALSE(svc_->show_checkpoint({})->pending());
 }
 
 TEST_F(CheckpointTest, ResumeOnANewBootPutsBackOnlyThePersistentConfiguration) {
@@ -264,7 +264,7 @@ TEST_F(CheckpointTest, ResumeOnANewBootPutsBackOnlyThePersistentConfiguration) {
   ASSERT_TRUE(delete_addr("veth0/gone").is_ok());
   ASSERT_TRUE(svc_->resume_checkpoint(/*new_boot=*/true).is_ok());
   EXPECT_EQ(conf(), before);
-  EXPECT_FALSE(svc_->show_checkpoint()->pending());
+  EXPECT_FALSE(svc_->show_checkpoint({})->pending());
 }
 
 }  // namespace

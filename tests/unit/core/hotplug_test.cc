@@ -1,10 +1,9 @@
 // Links that come and go (Service::link_appeared / link_gone) on FakeKernel:
 // a persistent interface follows its link; nothing else is touched.
+#include <gtest/gtest.h>
 #include <linux/if_addr.h>
 #include <net/if.h>
 #include <sys/socket.h>
-
-#include <gtest/gtest.h>
 
 #include "core/requests.h"
 #include "core/service.h"
@@ -57,8 +56,8 @@ TEST_F(HotplugTest, LinkGoneThenBackIsEnabledAgain) {
   EXPECT_TRUE(svc_->link_gone("veth0"));
   EXPECT_EQ(if_state(), "offline");
   EXPECT_EQ(addr_state("veth0/v4"), "disabled");
-  EXPECT_EQ(addr_state("veth0/t"), "none");  // temporary: forgotten
-  EXPECT_FALSE(svc_->link_gone("veth0"));     // twice: nothing
+  EXPECT_EQ(addr_state("veth0/t"), "none");                            // temporary: forgotten
+  EXPECT_FALSE(svc_->link_gone("veth0"));                              // twice: nothing
   int idx = kernel_.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);  // new ifindex
   EXPECT_TRUE(appeared());
   EXPECT_NE(kernel_.find_addr(idx, ip("192.0.2.10")), nullptr);
@@ -73,6 +72,37 @@ TEST_F(HotplugTest, AbsentInterfaceComesBackAtTheFirstLookToo) {
   svc_->link_gone("veth0");
   kernel_.add_link("veth0");
   EXPECT_TRUE(appeared(true));  // went away while we knew it: back at start-up
+}
+
+TEST_F(HotplugTest, LinkRecreatedWhileStoppedIsEnabledAtTheFirstLook) {
+  EXPECT_EQ(map_.find_if("veth0")->ifindex, idx_);  // recorded when enabled
+  kernel_.remove_link(idx_);
+  int idx = kernel_.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);  // new ifindex
+  auto gone = svc_->links_at_start({{"lo", 1}, {"veth0", idx}});
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0], std::make_pair(std::string("veth0"), true));
+  EXPECT_TRUE(appeared(true));
+  EXPECT_NE(kernel_.find_addr(idx, ip("192.0.2.10")), nullptr);
+  EXPECT_EQ(map_.find_if("veth0")->ifindex, idx);
+  EXPECT_EQ(addr_state("veth0/v4"), "ok");
+}
+
+TEST_F(HotplugTest, LinkMissingAtTheFirstLookIsOffline) {
+  kernel_.remove_link(idx_);
+  auto gone = svc_->links_at_start({{"lo", 1}});
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_FALSE(gone[0].second);
+  EXPECT_EQ(if_state(), "offline");
+  kernel_.add_link("veth0");
+  EXPECT_TRUE(appeared());
+}
+
+TEST_F(HotplugTest, SameLinkAtTheFirstLookIsLeftAlone) {
+  size_t before = kernel_.addr_count();
+  EXPECT_TRUE(svc_->links_at_start({{"veth0", idx_}}).empty());
+  EXPECT_FALSE(appeared(true));
+  EXPECT_EQ(kernel_.addr_count(), before);
+  EXPECT_EQ(addr_state("veth0/t"), "ok");  // temporary objects kept
 }
 
 TEST_F(HotplugTest, FirstLookNeverEnablesOtherwise) {
@@ -130,16 +160,17 @@ TEST_F(HotplugTest, EnableIfWorksOnAnAbsentInterfaceWhoseLinkIsBack) {
 
 TEST_F(HotplugTest, LinkUpAgainPutsBackWhatTheKernelDropped) {
   ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/v6", "2001:db8::10/64")).is_ok());
-  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/dn", "2001:db8::20/64", false, "", true))
-                  .is_ok());
+  ASSERT_TRUE(
+      svc_->create_addr(static_addr_req("veth0/dn", "2001:db8::20/64", false, "", true)).is_ok());
   ASSERT_TRUE(kernel_.link_set_up(idx_, false).is_ok());  // Linux drops the IPv6 ones
   ASSERT_TRUE(kernel_.link_set_up(idx_, true).is_ok());
   EXPECT_EQ(kernel_.find_addr(idx_, ip("2001:db8::10")), nullptr);
   EXPECT_EQ(svc_->link_up_again("veth0"), 1);
   EXPECT_NE(kernel_.find_addr(idx_, ip("2001:db8::10")), nullptr);
-  EXPECT_EQ(kernel_.find_addr(idx_, ip("2001:db8::20")), nullptr);  // down: stays out
-  EXPECT_EQ(svc_->link_up_again("veth0"), 0);                        // nothing missing
-  EXPECT_EQ(svc_->link_up_again("veth9"), 0);                        // not ours
+  EXPECT_EQ(kernel_.find_addr(idx_, ip("2001:db8::20")),
+            nullptr);                          // down: stays out
+  EXPECT_EQ(svc_->link_up_again("veth0"), 0);  // nothing missing
+  EXPECT_EQ(svc_->link_up_again("veth9"), 0);  // not ours
 }
 
 TEST_F(HotplugTest, UpAddrPutsBackAnAddressTheKernelLost) {

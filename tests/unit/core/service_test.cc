@@ -565,5 +565,30 @@ TEST(RestoreBatch, MemoryRolledBackWhenLinkUpFails) {
   EXPECT_EQ(mirrored->addrs[0].flags, kPersist);
 }
 
+// A failed enable leaves the kernel as it found it: the addresses it added
+// are deleted again, an address it found there (adopted) is kept.
+TEST(RestoreBatch, FailedEnableTakesBackOnlyTheAddressesItAdded) {
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  auto& store = **st;
+  persist_static(store, {{"veth0/a", "192.0.2.1/24"}, {"veth0/b", "192.0.2.2/24"}});
+  netlink::FakeKernel k;
+  int i0 = k.add_link("veth0");
+  netlink::AddrRequest there;
+  there.ifindex = i0;
+  there.local = *IpAddr::parse("192.0.2.2");
+  there.prefixlen = 24;
+  ASSERT_TRUE(k.addr_add(there).is_ok());  // put there by another tool
+  AddrObjMap m(nullptr);
+  Service s(k, store, m);
+  k.fail_next(netlink::FakeOp::kLinkSetUp, Status(Errc::NoBufs, "injected"));
+  auto r = s.restore();
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->failed_size(), 1);
+  EXPECT_EQ(k.find_addr(i0, *IpAddr::parse("192.0.2.1")), nullptr);  // ours: taken back
+  EXPECT_NE(k.find_addr(i0, *IpAddr::parse("192.0.2.2")), nullptr);  // found there: kept
+  EXPECT_EQ(m.find_addr("veth0/a"), nullptr);
+}
+
 }  // namespace
 }  // namespace ipadm::core

@@ -29,7 +29,8 @@ TEST(RootTree, WhichDirectoriesMayBeInTheTree) {
     return check_tree_dir("/x", dir_stat(uid, mode), role, o).is_ok();
   };
   EXPECT_TRUE(ok(0, 0755, DirRole::kTree));
-  EXPECT_TRUE(ok(0, 0700, DirRole::kTree));
+  EXPECT_FALSE(ok(0, 0700, DirRole::kTree));         // the daemon user cannot search it
+  EXPECT_TRUE(ok(0, 0711, DirRole::kTree));
   EXPECT_FALSE(ok(4242, 0755, DirRole::kTree));      // another user's
   EXPECT_FALSE(ok(0, 0775, DirRole::kTree));         // group-writable
   EXPECT_FALSE(ok(0, 0777, DirRole::kTree));
@@ -40,10 +41,37 @@ TEST(RootTree, WhichDirectoriesMayBeInTheTree) {
   EXPECT_TRUE(ok(999, 0755, DirRole::kDaemon));      // the daemon's own directory
   EXPECT_FALSE(ok(999, 0755, DirRole::kTree));
   EXPECT_FALSE(ok(999, 0777, DirRole::kDaemon));
+  EXPECT_FALSE(ok(0, 0700, DirRole::kAncestor));     // mktemp -d above the root
+  EXPECT_TRUE(ok(0, 0700, DirRole::kDaemon));        // handed over to the user
   auto s = check_tree_dir("/r/run", dir_stat(0, 0777), DirRole::kTree, o);
   EXPECT_EQ(s.code(), Errc::EPerm);
   EXPECT_NE(s.detail().find("/r/run: writable by group or others (mode 0777)"),
             std::string::npos) << s.detail();
+}
+
+TEST(RootTree, TheDaemonUserMustSearchTheTree) {
+  const TreeOwners o{.self = 0, .daemon_user = true, .daemon_uid = 999, .daemon_gid = 998,
+                     .daemon_name = "netadm"};
+  auto st = [](uid_t uid, gid_t gid, mode_t mode) {
+    struct stat s = dir_stat(uid, mode);
+    s.st_gid = gid;
+    return s;
+  };
+  auto ok = [&](const struct stat& s) {
+    return check_tree_dir("/x", s, DirRole::kAncestor, o).is_ok();
+  };
+  EXPECT_TRUE(ok(st(0, 0, 0701)));       // others may search
+  EXPECT_FALSE(ok(st(0, 0, 0750)));      // only root's group may
+  EXPECT_TRUE(ok(st(0, 998, 0710)));     // the daemon's group may
+  EXPECT_FALSE(ok(st(0, 998, 0701)));    // group class applies, its x is off
+  // root (no user to drop to, or -u root) and a missing user: no such check
+  EXPECT_TRUE(check_tree_dir("/x", st(0, 0, 0700), DirRole::kAncestor,
+                             TreeOwners{.self = 0, .daemon_user = false}).is_ok());
+  auto s = check_tree_dir("/tmp/ipadmb.X", st(0, 0, 0700), DirRole::kAncestor, o);
+  EXPECT_EQ(s.code(), Errc::EPerm);
+  EXPECT_NE(s.detail().find("/tmp/ipadmb.X: not searchable by user netadm (uid 999)"),
+            std::string::npos) << s.detail();
+  EXPECT_NE(s.detail().find("mode 0700"), std::string::npos) << s.detail();
 }
 
 TEST(RootTree, CreatesTheDaemonDirectories) {

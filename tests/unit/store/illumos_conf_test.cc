@@ -366,6 +366,19 @@ TEST(IllumosConf, MalformedLinesStopTheParse) {
 
 // ---- writing ----
 
+// Older stores hold some IPv4 objects as IPv4-mapped text: they export.
+TEST(IllumosConf, MappedIpv4AddressOfAnOlderStoreExports) {
+  ConfSnapshot s;
+  s.ifs = {{"net0", true, false}};
+  s.addrs = {addr("net0/v4", AF_INET, AddrType::Static, "::ffff:192.0.2.5", "", 24, false, "")};
+  ASSERT_TRUE(check_illumos_conf(s).is_ok()) << check_illumos_conf(s).to_string();
+  auto back = parse(format_illumos_conf(s));
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_TRUE(*back == s);
+  s.addrs[0].local = "2001:db8::5";  // a real IPv6 address is still refused
+  EXPECT_FALSE(check_illumos_conf(s).is_ok());
+}
+
 TEST(IllumosConf, FormatGolden) {
   ConfSnapshot s;
   s.ifs = {{"net0", true, true}, {"lo9", false, false}};
