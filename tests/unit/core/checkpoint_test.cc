@@ -3,6 +3,7 @@
 #include "core/checkpoint.h"
 
 #include "core/props_fixture.h"
+#include "common/addr_extra.h"
 #include "store/conf_import.h"
 
 namespace ipadm::core {
@@ -90,6 +91,48 @@ TEST(CheckpointPlan, CreatesEnablesAndRestoresValues) {
   now.props = {{"proto", "ipv4", "ipv4", "ttl", "99"}, {"if", "net0", "ipv4", "mtu", "1500"}};
   EXPECT_EQ(names(plan_values(want, now)), (V{"up-addr net0/d", "set-prop -t ipv4 ttl=64"}));
   EXPECT_TRUE(plan_values(want, want).empty());
+}
+
+TEST(CheckpointPlan, DynamicObjectsAreRecreatedWithTheirTypeOptions) {
+  AddrObj d = obj("net0/d", "0.0.0.0", kActive | kPersist);
+  d.atype = AddrType::Dhcp;
+  d.extra = format_dhcp(DhcpConf{30, true});
+  rpc::CreateAddrReq r = create_request(d, false);
+  EXPECT_EQ(r.type(), "dhcp");
+  EXPECT_TRUE(r.primary());
+  EXPECT_EQ(r.wait(), "0");  // the rollback does not wait for a lease
+  EXPECT_FALSE(r.temporary());
+  AddrObj a = obj("net0/v6", "::", kActive);
+  a.family = AF_INET6;
+  a.atype = AddrType::Addrconf;
+  AddrconfConf c;
+  c.token = IpAddr::parse("::1:2");
+  c.plen = 64;
+  c.stateful = false;
+  a.extra = format_addrconf(c);
+  r = create_request(a, true);
+  EXPECT_EQ(r.type(), "addrconf");
+  auto id = parse_interface_id(r.interface_id());  // the -i text create-addr reads
+  ASSERT_TRUE(id.is_ok()) << r.interface_id();
+  EXPECT_EQ(id->token, c.token);
+  EXPECT_EQ(id->plen, 64);
+  EXPECT_EQ(r.policy(), "stateless=yes,stateful=no");
+  EXPECT_TRUE(r.temporary());
+  // A new DHCP lease is state, not a new object.
+  AddrObj leased = d;
+  leased.local = *IpAddr::parse("192.0.2.50");
+  EXPECT_TRUE(same_addr_config(d, leased));
+}
+
+TEST(CheckpointPlan, DelegatedAddressesAreNeverTouched) {
+  CheckpointState want, now;
+  want.ifs = now.ifs = {ifo("net0", kActive | kPersist)};
+  AddrObj gz = obj("net0/_a1", "192.0.2.1", kActive);
+  gz.atype = AddrType::FromGz;
+  now.addrs = {gz};  // appeared in the window
+  EXPECT_TRUE(plan_removals(want, now).empty());
+  std::swap(want, now);  // went away in the window
+  EXPECT_TRUE(plan_creations(want, now).empty());
 }
 
 TEST(CheckpointCodec, RoundTrips) {
