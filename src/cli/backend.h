@@ -48,6 +48,9 @@ class CliBackend {
   // Returns the daemon's warnings (what was not imported, by line).
   virtual Result<std::vector<std::string>> import_conf(const std::string& text,
                                                        bool allow_empty) = 0;
+  // Any other request, sent as it is (checkpoint verbs): the daemon's
+  // reply, or its status as the error.
+  virtual Result<rpc::Reply> call(rpc::Request req) = 0;
 };
 
 // The real backend: a client::Client connected (lazily) to the daemon of the

@@ -57,6 +57,8 @@ class ClientBackend final : public CliBackend {
     return std::vector<std::string>(r->warnings().begin(), r->warnings().end());
   }
 
+  Result<rpc::Reply> call(rpc::Request req) override { return client_.call(std::move(req)); }
+
  private:
   client::Client client_;
 };

@@ -64,6 +64,10 @@ constexpr Command kCommands[] = {
     {"import", "import [-e] [<file> | -]", cmd_import},
     {"wait-online", "wait-online [-t <seconds>] [<interface> | <addrobj> ...]",
      cmd_wait_online},
+    {"checkpoint", "checkpoint [-t <seconds>]", cmd_checkpoint},
+    {"commit", "commit", cmd_commit},
+    {"rollback", "rollback", cmd_rollback},
+    {"show-checkpoint", "show-checkpoint [--json] [[-p] -o <field>,...]", cmd_show_checkpoint},
     {"help", "help [<subcommand>]", cmd_help},
 };
 

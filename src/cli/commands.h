@@ -123,6 +123,10 @@ int cmd_restore(Ctx&, int, char**);
 int cmd_export(Ctx&, int, char**);
 int cmd_import(Ctx&, int, char**);
 int cmd_wait_online(Ctx&, int, char**);
+int cmd_checkpoint(Ctx&, int, char**);
+int cmd_commit(Ctx&, int, char**);
+int cmd_rollback(Ctx&, int, char**);
+int cmd_show_checkpoint(Ctx&, int, char**);
 int cmd_help(Ctx&, int, char**);
 
 }  // namespace ipadm::cli

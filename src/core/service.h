@@ -23,6 +23,7 @@
 #include "common/objects.h"
 #include "common/status.h"
 #include "core/aobjmap.h"
+#include "core/checkpoint.h"
 #include "core/dad4.h"
 #include "core/delegation.h"
 #include "core/link_guard.h"
@@ -154,6 +155,37 @@ class Service {
   // kept. Routes go into the kernel at the next restore/enable-if.
   Result<rpc::ImportReply> import_static_routes_once(const std::string& text);
 
+  // ---- checkpoints (service_checkpoint.cc; core/checkpoint.h) ----
+  // ipadm checkpoint: saves the persistent configuration and the active
+  // state in the store with a deadline (wall clock, now + seconds; 0 = 120).
+  // Exists if one is pending. Tells the timer hook the deadline.
+  Result<rpc::CheckpointReply> checkpoint(const rpc::CheckpointReq& req);
+  // ipadm commit: forgets the pending checkpoint. NotFound if none.
+  Status commit(const rpc::CommitReq& req);
+  // ipadm rollback: puts the checkpoint's state back now (kernel, map and
+  // store), then forgets it. NotFound if none. Steps that fail are logged
+  // through the rollback hook and skipped; the store is put back anyway.
+  Status rollback(const rpc::RollbackReq& req);
+  Result<rpc::ShowCheckpointReply> show_checkpoint(const rpc::ShowCheckpointReq& req);
+  // The timer fired: rolls back if the pending checkpoint's deadline has
+  // passed (a stale timer does nothing).
+  void expire_checkpoint();
+  // Daemon start-up, after reconcile: a pending checkpoint whose deadline
+  // has passed is rolled back at once; an unexpired one re-arms the timer.
+  // new_boot (the volatile mirror was created afresh: the host rebooted):
+  // only the persistent configuration is put back and the checkpoint ends,
+  // so that boot restore brings up the configuration from before it.
+  Status resume_checkpoint(bool new_boot);
+  // Told the deadline (seconds since the epoch) when a checkpoint starts or
+  // is resumed, nullopt when it ends. Called with no service lock held.
+  using CheckpointTimerHook = std::function<void(std::optional<int64_t> deadline)>;
+  void set_checkpoint_timer(CheckpointTimerHook f) { ckpt_timer_ = std::move(f); }
+  // Told each rollback step that failed ("request: message").
+  using RollbackLog = std::function<void(const std::string&)>;
+  void set_rollback_log(RollbackLog f) { rollback_log_ = std::move(f); }
+  // The wall clock (seconds since the epoch); tests replace it.
+  void set_clock(std::function<int64_t()> f) { clock_ = std::move(f); }
+
   // ---- addresses ----
   Status create_addr(const rpc::CreateAddrReq& req);
   // Kernel handles for waiting on IPv6 DAD outside the service lock (one
@@ -265,6 +297,13 @@ class Service {
   // The temporary routes (create-route -t) still in the kernel.
   std::vector<RouteObj> live_temp_routes_locked_(const std::vector<netlink::Route>& kroutes,
                                                  const std::vector<netlink::Link>& links);
+  // checkpoints (service_checkpoint.cc)
+  Result<CheckpointState> capture_locked_();
+  Status rollback_to_(const CheckpointState& want);
+  Status rollback_();  // rollback(): NotFound if none
+  Status apply_planned_(const rpc::Request& req);
+  Status restore_conf_locked_(const store::ConfSnapshot& conf);
+  int64_t wall_now_() const;  // clock_, else the system's wall clock
   Status apply_delegation_locked_(const Delegation& d, int ifindex, rpc::RestoreReply* report);
   // One enable of a persistent interface from the store (service_enable.cc):
   // enable-if, restore and hotplug.
@@ -375,6 +414,10 @@ class Service {
   dns::Applier* dns_ = nullptr;
   Informer inform_;
   QuietHook quiet_;
+  CheckpointTimerHook ckpt_timer_;
+  RollbackLog rollback_log_;
+  std::function<int64_t()> clock_;
+  std::mutex ckpt_mu_;  // serializes the checkpoint verbs and rollbacks; before mu_
   std::mutex mu_;
   std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
   std::condition_variable dad4_cv_;   // IPv4 DAD verdicts were applied (with mu_)

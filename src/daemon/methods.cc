@@ -119,6 +119,13 @@ constexpr Method kMethods[] = {
     {R::kWaitOnline, kRead,
      result_of<&S::wait_online, &R::wait_online, &P::mutable_wait_online>,
      list<P::kWaitOnline>([](P& r) { return r.mutable_wait_online()->mutable_objs(); })},
+    // ---- checkpoints ----
+    {R::kCheckpoint, kWrite, result_of<&S::checkpoint, &R::checkpoint, &P::mutable_checkpoint>,
+     {}},
+    {R::kCommit, kWrite, status_of<&S::commit, &R::commit>, {}},
+    {R::kRollback, kWrite, status_of<&S::rollback, &R::rollback>, {}},
+    {R::kShowCheckpoint, kRead,
+     result_of<&S::show_checkpoint, &R::show_checkpoint, &P::mutable_show_checkpoint>, {}},
 };
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "netlink/netlink_kernel.h"
 #include "store/fallback_store.h"
 #include "store/sqlite_volatile_store.h"
+#include "core/checkpoint_timer.h"
 
 namespace ipadm::daemon {
 
@@ -171,6 +172,10 @@ int run_daemon(const Options& opt) {
   auto tree = open_root_tree(opt.root, TreeOwners{geteuid(), user.exists, user.uid, user.gid, opt.user});
   if (!tree) return fail(ready, "root tree", tree.status());
   const Paths paths = Paths::for_root(tree->root);
+  // No map mirror yet means a fresh boot (ROOT/run is a tmpfs): a pending
+  // checkpoint then only puts back the persistent configuration.
+  struct stat mirror_st {};
+  const bool new_boot = ::stat(paths.volatile_db().c_str(), &mirror_st) != 0;
   for (auto [dir, base, create] : {std::tuple{&tree->store_dir, "ipadm.db", true},
                                    std::tuple{&tree->volatile_dir, "aobjmap.db", true},
                                    std::tuple{&tree->volatile_dir, "ipadm.db", false}})
@@ -220,6 +225,12 @@ int run_daemon(const Options& opt) {
   arp.probe_count = opt.arp_probe_count;  // 0: no probing (-A 0)
   svc.set_dad4(std::make_unique<core::Dad4>(netlink::arp::open_packet_link, arp));
   if (Status s = svc.reconcile(); !s) return fail(ready, "reconcile", s);
+  // The rollback timer of ipadm checkpoint; a pending checkpoint is resumed
+  // (or rolled back) once the DHCP agents are set, below.
+  core::CheckpointTimer ckpt_timer([&svc] { svc.expire_checkpoint(); });
+  svc.set_checkpoint_timer([&ckpt_timer](std::optional<int64_t> d) { ckpt_timer.arm(d); });
+  svc.set_rollback_log(
+      [](const std::string& m) { log_warn("checkpoint rollback: %s", m.c_str()); });
   // The DHCP clients: created now, their thread and processes only start
   // with the first client, after privileges are dropped (resume_dhcp below).
   dhcp::UdhcpcTuning tuning;
@@ -233,6 +244,8 @@ int run_daemon(const Options& opt) {
                               paths.volatile_dir() + "/dhcp6", {}, {}, tuning6);
   svc.set_dhcp6_agent(&agent6);
   svc.set_informer(inform_and_log);
+  if (Status s = svc.resume_checkpoint(new_boot); !s)
+    log_err("checkpoint: %s", s.to_string().c_str());
   // A legacy file the import refuses (malformed) is not imported, and the
   // start goes on: the network must come up. It is tried again at the next
   // start, until imported once. (Records the checks of set-prop and

@@ -47,6 +47,9 @@ class FallbackStore : public Store {
   Result<std::vector<PropRecord>> all_props() override { return cur_->all_props(); }
   Result<std::vector<RouteRecord>> routes() override { return cur_->routes(); }
   Result<std::optional<std::string>> meta(const std::string& k) override { return cur_->meta(k); }
+  Result<std::optional<CheckpointRecord>> saved_checkpoint() override {
+    return cur_->saved_checkpoint();
+  }
   Status apply(const Batch& batch) override;
   Status maintain() override;
 

@@ -71,11 +71,23 @@ CREATE TABLE routes (
 );
 )sql";
 Status store_v2_to_v3(Db& db) { return db.exec(kStoreV3); }
+// v4: the pending checkpoint (ipadm checkpoint), at most one row.
+constexpr const char* kStoreCheckpoint = R"sql(
+CREATE TABLE checkpoint (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  started  INTEGER NOT NULL,
+  deadline INTEGER NOT NULL,
+  snapshot TEXT NOT NULL
+);
+)sql";
+
+Status store_add_checkpoint(Db& db) { return db.exec(kStoreCheckpoint); }
 
 constexpr MigrationStep kStoreSteps[] = {
     {"create the v1 schema (interfaces, addrs, props)", store_v0_to_v1},
     {"add the meta table", store_v1_to_v2},
     {"add the routes table", store_v2_to_v3},
+    {"add the checkpoint table", store_add_checkpoint},
 };
 static_assert(std::size(kStoreSteps) == kCurrentSchemaVersion);
 

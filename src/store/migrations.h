@@ -31,7 +31,7 @@ struct Schema {
 
 // The persistent store (ipadm.db) and its current version.
 const Schema& store_schema();
-inline constexpr int kCurrentSchemaVersion = 3;
+inline constexpr int kCurrentSchemaVersion = 4;
 
 // The volatile aobjmap mirror (aobjmap.db).
 const Schema& volatile_schema();

@@ -92,6 +92,8 @@ std::string op_label(const Op& op) {
         if constexpr (std::is_same_v<T, PutMeta>) return "PutMeta " + o.key;
         if constexpr (std::is_same_v<T, PutRoute>) return "PutRoute " + o.rec.destination;
         if constexpr (std::is_same_v<T, DelRoute>) return "DelRoute " + o.key.destination;
+        if constexpr (std::is_same_v<T, PutCheckpoint>) return "PutCheckpoint";
+        if constexpr (std::is_same_v<T, DelCheckpoint>) return "DelCheckpoint";
       },
       op);
 }
@@ -206,6 +208,8 @@ Status SqliteStore::apply_op(const Op& op) {
         if constexpr (std::is_same_v<T, PutMeta>) return put_meta(o.key, o.value);
         if constexpr (std::is_same_v<T, PutRoute>) return put_route(o.rec);
         if constexpr (std::is_same_v<T, DelRoute>) return del_route(o.key);
+        if constexpr (std::is_same_v<T, PutCheckpoint>) return put_checkpoint(o.rec);
+        if constexpr (std::is_same_v<T, DelCheckpoint>) return db_.exec(sql::kDelCheckpoint);
       },
       op);
 }
@@ -296,6 +300,26 @@ Result<std::optional<std::string>> SqliteStore::meta(const std::string& key) {
     return row.status();
   }
   if (*row) v = st->col_text(0);
+  st->reset();
+  return v;
+}
+
+Status SqliteStore::put_checkpoint(const CheckpointRecord& r) {
+  Result<Stmt> st = db_.cached(sql::kPutCheckpoint);
+  if (!st) return st.status();
+  return st->bind(1, r.started).bind(2, r.deadline).bind(3, r.snapshot).run();
+}
+
+Result<std::optional<CheckpointRecord>> SqliteStore::saved_checkpoint() {
+  Result<Stmt> st = db_.cached(sql::kSelCheckpoint);
+  if (!st) return st.status();
+  auto row = st->step();
+  std::optional<CheckpointRecord> v;
+  if (!row) {
+    st->reset();
+    return row.status();
+  }
+  if (*row) v = CheckpointRecord{st->col_int(0), st->col_int(1), st->col_text(2)};
   st->reset();
   return v;
 }

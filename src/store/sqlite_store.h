@@ -71,6 +71,7 @@ class SqliteStore : public Store {
   Result<std::vector<PropRecord>> all_props() override;
   Result<std::vector<RouteRecord>> routes() override;
   Result<std::optional<std::string>> meta(const std::string& key) override;
+  Result<std::optional<CheckpointRecord>> saved_checkpoint() override;
   Status apply(const Batch& batch) override;
 
   bool read_only() const { return !read_only_reason_.is_ok(); }
@@ -96,6 +97,7 @@ class SqliteStore : public Store {
   Status put_meta(const std::string& key, const std::string& value);
   Status put_route(const RouteRecord& r);
   Status del_route(const RouteRecord& k);
+  Status put_checkpoint(const CheckpointRecord& r);
   void scrub_failed_commit_();
   uint64_t failed_commits_ = 0;
   Result<std::vector<AddrRecord>> query_addrs(const char* sql, const std::string* key);

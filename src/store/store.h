@@ -78,8 +78,21 @@ struct DelProp { PropRecord key; };             // value ignored; no-op if absen
 struct PutMeta { std::string key, value; };     // daemon bookkeeping (schema v2)
 struct PutRoute { RouteRecord rec; };           // insert or replace by key (keeps order)
 struct DelRoute { RouteRecord key; };           // by key; no-op if absent
+
+// The pending checkpoint (ipadm checkpoint; core/checkpoint.h). At most one:
+// PutCheckpoint replaces it, DelCheckpoint removes it (no-op if none).
+// Times are wall-clock seconds since the epoch, so that a deadline passed
+// during a reboot or a daemon crash is seen as passed. snapshot is opaque
+// here (core::encode_checkpoint).
+struct CheckpointRecord {
+  int64_t started = 0;
+  int64_t deadline = 0;
+  std::string snapshot;
+};
+struct PutCheckpoint { CheckpointRecord rec; };
+struct DelCheckpoint {};
 using Op = std::variant<PutIf, DelIf, PutAddr, DelAddr, PutProp, DelProp, PutMeta, PutRoute,
-                        DelRoute>;
+                        DelRoute, PutCheckpoint, DelCheckpoint>;
 
 struct Batch {
   std::vector<Op> ops;
@@ -115,6 +128,8 @@ class Store {
   virtual Result<std::vector<RouteRecord>> routes() = 0;
   // Daemon bookkeeping values (e.g. "first_boot_done"); nullopt if unset.
   virtual Result<std::optional<std::string>> meta(const std::string& key) = 0;
+  // The pending checkpoint, nullopt if none.
+  virtual Result<std::optional<CheckpointRecord>> saved_checkpoint() = 0;
 
   // Atomic and durable (see header comment).
   virtual Status apply(const Batch& batch) = 0;

@@ -51,6 +51,11 @@ inline constexpr const char* kPutMeta =
     "INSERT INTO meta(key, value) VALUES(?1, ?2) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 inline constexpr const char* kSelMeta = "SELECT value FROM meta WHERE key = ?1";
+inline constexpr const char* kPutCheckpoint =
+    "INSERT OR REPLACE INTO checkpoint(id, started, deadline, snapshot) VALUES(1, ?1, ?2, ?3)";
+inline constexpr const char* kSelCheckpoint =
+    "SELECT started, deadline, snapshot FROM checkpoint WHERE id = 1";
+inline constexpr const char* kDelCheckpoint = "DELETE FROM checkpoint";
 inline constexpr const char* kDelProp =
     "DELETE FROM props WHERE protocol = ?1 AND ifname = ?2 AND aobjname = ?3 AND name = ?4";
 

@@ -31,6 +31,8 @@ struct FakeState {
   rpc::RestoreReply restore_reply;
   rpc::ShowRouteReply route_reply;
   std::string export_text;
+  rpc::Reply call_reply;  // answer of call()
+  rpc::Request last_call;
   Status show_status;  // non-OK: show_* fail with it
   // wait_online: the i-th call gets online_replies[i] (the last one again
   // after that); online_status non-OK: every call fails with it.
@@ -136,6 +138,12 @@ struct FakeBackend : CliBackend {
     s.last_import = text;
     if (!s.status) return s.status;
     return std::vector<std::string>{};
+  }
+  Result<rpc::Reply> call(rpc::Request req) override {
+    s.calls.push_back("call " + std::to_string(req.body_case()));
+    s.last_call = std::move(req);
+    if (!s.status) return s.status;
+    return s.call_reply;
   }
 };
 

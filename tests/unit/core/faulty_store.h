@@ -39,6 +39,9 @@ class FaultyStore : public store::Store {
   Result<std::vector<store::PropRecord>> all_props() override { return s_.all_props(); }
   Result<std::vector<store::RouteRecord>> routes() override { return s_.routes(); }
   Result<std::optional<std::string>> meta(const std::string& k) override { return s_.meta(k); }
+  Result<std::optional<store::CheckpointRecord>> saved_checkpoint() override {
+    return s_.saved_checkpoint();
+  }
   Status apply(const store::Batch& b) override {
     if (fail) return Status(Errc::NoBufs, "disk full");
     return s_.apply(b);

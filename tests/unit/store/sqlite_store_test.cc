@@ -214,6 +214,26 @@ TEST_F(SqliteStoreTest, FailingBatchAppliesNothing) {
   EXPECT_EQ(if_names(), (Names{"net0", "net1"}));
 }
 
+TEST_F(SqliteStoreTest, CheckpointRowIsReplacedDeletedAndRolledBackWithItsBatch) {
+  EXPECT_FALSE(store_->saved_checkpoint()->has_value());
+  apply_ok(Batch().add(PutCheckpoint{{100, 220, "{\"a\":1}"}}));
+  auto c = store_->saved_checkpoint();
+  ASSERT_TRUE(c.is_ok() && c->has_value());
+  EXPECT_EQ((*c)->started, 100);
+  EXPECT_EQ((*c)->deadline, 220);
+  EXPECT_EQ((*c)->snapshot, "{\"a\":1}");
+  apply_ok(Batch().add(PutCheckpoint{{300, 400, "x"}}));  // at most one: replaced
+  EXPECT_EQ((*store_->saved_checkpoint())->deadline, 400);
+  // A failing batch takes its DelCheckpoint back with it.
+  Batch bad;
+  bad.add(DelCheckpoint{}).add(PutAddr{make_addr("net7/z", "10.0.7.1")});
+  ASSERT_FALSE(store_->apply(bad).is_ok());
+  EXPECT_TRUE(store_->saved_checkpoint()->has_value());
+  apply_ok(Batch().add(DelCheckpoint{}));
+  EXPECT_FALSE(store_->saved_checkpoint()->has_value());
+  apply_ok(Batch().add(DelCheckpoint{}));  // no-op if absent
+}
+
 TEST_F(SqliteStoreTest, InvalidRecordsAreInvalidArgAndRollBack) {
   Batch b;
   b.add(PutIf{{"net0", true, false}}).add(PutProp{PropRecord{"ipv4", "net0", "net0/a", "x", "1"}});
