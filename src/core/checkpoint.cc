@@ -68,8 +68,28 @@ rpc::CreateAddrReq create_request(const AddrObj& o, bool temporary) {
   return r;
 }
 
+namespace {
+
+bool has_route(const std::vector<ActiveRoute>& v, const ActiveRoute& r) {
+  for (const ActiveRoute& x : v)
+    if (x == r) return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<rpc::Request> plan_removals(const CheckpointState& want, const CheckpointState& now) {
   std::vector<rpc::Request> out;
+  for (const ActiveRoute& r : now.routes) {
+    if (has_route(want.routes, r)) continue;
+    rpc::Request q;
+    auto* d = q.mutable_delete_route();
+    d->set_destination(r.rec.destination);
+    d->set_gateway(r.rec.gateway);
+    d->set_ifname(r.rec.ifname);
+    d->set_metric(std::to_string(r.rec.metric));
+    out.push_back(std::move(q));
+  }
   auto want_addr = by_name(want.addrs, &AddrObj::aobjname);
   auto want_if = by_name(want.ifs, &IfObj::ifname);
   for (const AddrObj& o : now.addrs) {
@@ -133,6 +153,17 @@ std::vector<rpc::Request> plan_creations(const CheckpointState& want,
     rpc::Request r;
     *r.mutable_create_addr() = create_request(o, !(o.flags & kPersist));
     out.push_back(std::move(r));
+  }
+  for (const ActiveRoute& r : want.routes) {
+    if (has_route(now.routes, r)) continue;
+    rpc::Request q;
+    auto* c = q.mutable_create_route();
+    c->set_destination(r.rec.destination);
+    c->set_gateway(r.rec.gateway);
+    c->set_ifname(r.rec.ifname);
+    c->set_metric(std::to_string(r.rec.metric));
+    c->set_temporary(r.temporary);
+    out.push_back(std::move(q));
   }
   return out;
 }

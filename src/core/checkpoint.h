@@ -11,7 +11,7 @@
 // in one store transaction (Service::rollback, service_checkpoint.cc).
 //
 // Extension point: each kind of record (interfaces, address objects,
-// properties; routes next) is one entry of the phase functions below: a new
+// properties, routes) is one entry of the phase functions below: a new
 // kind adds its records to CheckpointState, its fields to the codec and its
 // requests to plan_removals / plan_creations / plan_values.
 //
@@ -42,11 +42,20 @@ struct PropValue {
   bool operator==(const PropValue&) const = default;
 };
 
+// A route of ipadm's in the kernel (show-route TYPE static, state ok), as
+// typed (store form: ifname "" when -i was not given); temporary: -t.
+struct ActiveRoute {
+  store::RouteRecord rec;
+  bool temporary = false;
+  bool operator==(const ActiveRoute&) const = default;
+};
+
 struct CheckpointState {
   store::ConfSnapshot conf;     // persistent configuration
   std::vector<IfObj> ifs;       // the map's interfaces (any flags)
   std::vector<AddrObj> addrs;   // the map's address objects (any flags)
   std::vector<PropValue> props; // writable properties of the active objects
+  std::vector<ActiveRoute> routes;  // ipadm's routes in the kernel
 };
 
 // Versioned JSON text (the store's checkpoint.snapshot column) and back.
@@ -61,8 +70,8 @@ bool same_addr_config(const AddrObj& a, const AddrObj& b);
 
 // The phases of a rollback from `now` back to `want`, each planned on the
 // state left by the previous one:
-//  1. removals: address objects that are not in want (or changed) are
-//     deleted; interfaces not in want deleted; interfaces and address
+//  1. removals: routes of ipadm's that are not in want are deleted;
+//     address objects that are not in want (or changed) are deleted; interfaces not in want deleted; interfaces and address
 //     objects active now but disabled in want are disabled (-t).
 std::vector<rpc::Request> plan_removals(const CheckpointState& want, const CheckpointState& now);
 //  2. interfaces: those active in want but not now are enabled (if the map
@@ -70,7 +79,9 @@ std::vector<rpc::Request> plan_removals(const CheckpointState& want, const Check
 std::vector<rpc::Request> plan_interfaces(const CheckpointState& want,
                                           const CheckpointState& now);
 //  3. address objects active in want and missing now: enabled (-t) or
-//     created, with their type options, persistent or -t, and -d if down.
+//     created, with their type options, persistent or -t, and -d if down;
+//     then routes of want missing now: created (persistent or -t), after
+//     the addresses that reach their gateways.
 std::vector<rpc::Request> plan_creations(const CheckpointState& want,
                                          const CheckpointState& now);
 //  4. values: up/down state (-t) of address objects active in both, then

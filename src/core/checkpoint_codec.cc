@@ -100,6 +100,15 @@ std::string encode_checkpoint(const CheckpointState& s) {
                      {"name", p.name},
                      {"value", p.value}});
   j["properties"] = std::move(props);
+  json routes = json::array();
+  for (const ActiveRoute& r : s.routes)
+    routes.push_back({{"family", r.rec.family},
+                      {"destination", r.rec.destination},
+                      {"gateway", r.rec.gateway},
+                      {"ifname", r.rec.ifname},
+                      {"metric", r.rec.metric},
+                      {"temporary", r.temporary}});
+  j["routes"] = std::move(routes);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -158,6 +167,22 @@ Result<CheckpointState> decode_checkpoint(const std::string& text) {
                 str(e, "name", &ok), str(e, "value", &ok)};
     if (!ok) return bad("property " + p.name);
     s.props.push_back(std::move(p));
+  }
+  // routes: absent in a text written before they were part of it.
+  if (const json* routes = member(j, "routes", json::value_t::array)) {
+    for (const json& e : *routes) {
+      if (!e.is_object()) return bad("route is not an object");
+      ActiveRoute r;
+      r.rec.family = static_cast<int>(num(e, "family", &ok));
+      r.rec.destination = str(e, "destination", &ok);
+      r.rec.gateway = str(e, "gateway", &ok);
+      r.rec.ifname = str(e, "ifname", &ok);
+      int64_t metric = num(e, "metric", &ok);
+      r.temporary = flag(e, "temporary", &ok);
+      if (!ok || metric < 0 || metric > 0xffffffffLL) return bad("route " + r.rec.destination);
+      r.rec.metric = static_cast<uint32_t>(metric);
+      s.routes.push_back(std::move(r));
+    }
   }
   return s;
 }

@@ -290,6 +290,9 @@ class Service {
   int apply_routes_locked_(const std::string& ifname, rpc::RestoreReply* report,
                            bool report_all);
   Result<rpc::ShowRouteReply> show_route_locked_(const rpc::ShowRouteReq& req);
+  // ipadm's routes in the kernel, as typed, each with whether it is
+  // temporary (checkpoints).
+  Result<std::vector<std::pair<RouteObj, bool>>> active_routes_locked_();
   // temp_routes_ to the map's mirror (the whole set).
   Status mirror_temp_routes_locked_();
   // Start-up: temp_routes_ from what the mirror held.

@@ -46,6 +46,8 @@ std::string describe(const rpc::Request& r) {
     case R::kEnableAddr: return "enable-addr " + r.enable_addr().aobjname();
     case R::kDisableAddr: return "disable-addr " + r.disable_addr().aobjname();
     case R::kSetProp: return "set-prop " + r.set_prop().object() + " " + r.set_prop().name();
+    case R::kCreateRoute: return "create-route " + r.create_route().destination();
+    case R::kDeleteRoute: return "delete-route " + r.delete_route().destination();
     default: return "request " + std::to_string(r.body_case());
   }
 }
@@ -68,6 +70,8 @@ Status Service::apply_planned_(const rpc::Request& r) {
     case R::kEnableAddr: return enable_addr(r.enable_addr());
     case R::kDisableAddr: return disable_addr(r.disable_addr());
     case R::kSetProp: return set_prop(r.set_prop());
+    case R::kCreateRoute: return create_route(r.create_route());
+    case R::kDeleteRoute: return delete_route(r.delete_route());
     default: return Status(Errc::NotSup, describe(r));
   }
 }
@@ -96,6 +100,10 @@ Result<CheckpointState> Service::capture_locked_() {
         s.props.push_back({kind, p.object(), kind == "addr" ? "" : p.protocol(), p.name(),
                            p.current()});
   }
+  // ipadm's routes in the kernel, as typed.
+  auto routes = active_routes_locked_();
+  IPADM_TRY(routes);
+  for (const auto& [r, temporary] : *routes) s.routes.push_back({to_record(r), temporary});
   return s;
 }
 

@@ -108,6 +108,19 @@ std::vector<RouteObj> Service::live_temp_routes_locked_(
   return temp_routes_;
 }
 
+Result<std::vector<std::pair<RouteObj, bool>>> Service::active_routes_locked_() {
+  auto view = KernelRoutes::read(kernel_);
+  IPADM_TRY(view);
+  auto persistent = persistent_routes(store_);
+  IPADM_TRY(persistent);
+  std::vector<std::pair<RouteObj, bool>> out;
+  for (RouteObj& r : *persistent)
+    if (view->find(r)) out.emplace_back(std::move(r), false);
+  for (const RouteObj& r : live_temp_routes_locked_(view->routes, view->links))
+    out.emplace_back(r, true);
+  return out;
+}
+
 Status Service::mirror_temp_routes_locked_() {
   store::VolatileStore* m = map_.mirror();
   if (!m) return Status::ok();

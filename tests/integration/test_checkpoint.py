@@ -130,6 +130,37 @@ def test_explicit_rollback_and_delete_if():
         eq(state(e), before, "state after rollback")
 
 
+def kroutes(e):
+    """The main table's routes through a gateway, both families (ip -j)."""
+    rows = e.ip_j("-4", "route") + e.ip_j("-6", "route")
+    return sorted((r["dst"], r.get("gateway", ""), r.get("metric", 0)) for r in rows
+                  if r.get("gateway"))
+
+
+def test_rollback_puts_routes_back():
+    """Routes are part of the checkpoint: a persistent route deleted, a
+    temporary one deleted and a new one created in the window are put back
+    as they were, in the kernel (ip -j route) and in the store (export)."""
+    with Env() as e:
+        e.start_daemon()
+        setup(e)
+        e.ipadm_ok("create-route", "-g", "192.0.2.1", "default")
+        e.ipadm_ok("create-route", "-t", "-g", "192.0.2.1", "203.0.113.0/24")
+        before, export = kroutes(e), e.ipadm_ok("export")
+        check(("default", "192.0.2.1", 0) in before, "default route in the kernel: %r" % before)
+        start_checkpoint(e, 300)
+        e.ipadm_ok("delete-route", "default")
+        e.ipadm_ok("delete-route", "203.0.113.0/24")
+        e.ipadm_ok("create-route", "-g", "2001:db8::1", "default")
+        check(kroutes(e) != before, "routes changed in the window")
+        e.ipadm_ok("rollback")
+        eq(kroutes(e), before, "kernel routes after the rollback")
+        eq(e.ipadm_ok("export"), export, "store after the rollback")
+        out = e.ipadm_ok("show-route", "-p", "-o", "destination,persistent")
+        eq([l for l in out.splitlines() if l.startswith("203.0.113.0/24:")],
+           ["203.0.113.0/24:no"], "the temporary route stays temporary")
+
+
 def test_refusals():
     with Env() as e:
         e.start_daemon()
@@ -199,6 +230,6 @@ def test_reboot_inside_window():
 
 
 if __name__ == "__main__":
-    main([test_expiry_undoes_every_change, test_commit_keeps,
+    main([test_expiry_undoes_every_change, test_commit_keeps, test_rollback_puts_routes_back,
           test_explicit_rollback_and_delete_if, test_refusals, test_sigkill_inside_window,
           test_reboot_inside_window])

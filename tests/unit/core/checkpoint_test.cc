@@ -74,6 +74,28 @@ TEST(CheckpointPlan, RemovesWhatIsNewOrChangedAndDisablesWhatWasDisabled) {
                "disable-if net2"}));
 }
 
+TEST(CheckpointPlan, RoutesCreatedSinceGoAndRoutesGoneComeBackLast) {
+  CheckpointState want, now;
+  const ActiveRoute gw{{AF_INET, "default", "192.0.2.1", "", 0}, false};
+  const ActiveRoute tmp{{AF_INET, "203.0.113.0/24", "", "net0", 0}, true};
+  const ActiveRoute nu{{AF_INET6, "default", "2001:db8::1", "", 1024}, false};
+  want.routes = {gw, tmp};
+  now.routes = {tmp, nu};
+  auto removals = plan_removals(want, now);
+  ASSERT_EQ(removals.size(), 1u);
+  const auto& d = removals[0].delete_route();
+  EXPECT_EQ(d.destination() + " " + d.gateway() + " " + d.metric(), "default 2001:db8::1 1024");
+  want.addrs = {obj("net0/a", "192.0.2.1", kActive | kPersist)};
+  auto creations = plan_creations(want, now);
+  ASSERT_EQ(creations.size(), 2u);
+  EXPECT_TRUE(creations[0].has_create_addr());  // the address that reaches the gateway first
+  const auto& c = creations[1].create_route();
+  EXPECT_EQ(c.destination() + " " + c.gateway() + " " + c.ifname(), "default 192.0.2.1 ");
+  EXPECT_FALSE(c.temporary());
+  now.routes = want.routes;  // nothing to do
+  EXPECT_TRUE(plan_removals(want, now).empty());
+}
+
 TEST(CheckpointPlan, CreatesEnablesAndRestoresValues) {
   CheckpointState want, now;
   want.ifs = {ifo("net0", kActive | kPersist), ifo("net1", kActive), ifo("net2", kActive | kPersist)};
@@ -150,6 +172,7 @@ TEST(CheckpointCodec, RoundTrips) {
   s.addrs = {obj("net0/a", "192.0.2.1", kActive | kPersist, false)};
   s.addrs[0].remote = IpAddr::parse("192.0.2.254");
   s.props = {{"addr", "net0/a", "", "deprecated", "on"}};
+  s.routes = {{{AF_INET6, "2001:db8:1::/48", "", "net0", 1024}, true}};
   auto back = decode_checkpoint(encode_checkpoint(s));
   ASSERT_TRUE(back.is_ok()) << back.status().to_string();
   EXPECT_TRUE(back->conf == s.conf);
@@ -160,6 +183,7 @@ TEST(CheckpointCodec, RoundTrips) {
   EXPECT_EQ(back->addrs[0].remote, s.addrs[0].remote);
   EXPECT_EQ(back->ifs[0].flags, kActive | kPersist);
   EXPECT_EQ(back->props, s.props);
+  EXPECT_EQ(back->routes, s.routes);
   EXPECT_EQ(decode_checkpoint("{").status().code(), Errc::InvalidArg);
   EXPECT_EQ(decode_checkpoint(R"({"version": 2})").status().code(), Errc::InvalidArg);
 }
