@@ -70,6 +70,15 @@ rpc::CreateAddrReq create_request(const AddrObj& o, bool temporary) {
 
 namespace {
 
+// The route options of create-route / delete-route from a record.
+template <typename Req>
+void set_route(Req* q, const store::RouteRecord& r) {
+  q->set_destination(r.destination);
+  q->set_gateway(r.gateway);
+  q->set_ifname(r.ifname);
+  q->set_metric(std::to_string(r.metric));
+}
+
 bool has_route(const std::vector<ActiveRoute>& v, const ActiveRoute& r) {
   for (const ActiveRoute& x : v)
     if (x == r) return true;
@@ -83,11 +92,7 @@ std::vector<rpc::Request> plan_removals(const CheckpointState& want, const Check
   for (const ActiveRoute& r : now.routes) {
     if (has_route(want.routes, r)) continue;
     rpc::Request q;
-    auto* d = q.mutable_delete_route();
-    d->set_destination(r.rec.destination);
-    d->set_gateway(r.rec.gateway);
-    d->set_ifname(r.rec.ifname);
-    d->set_metric(std::to_string(r.rec.metric));
+    set_route(q.mutable_delete_route(), r.rec);
     out.push_back(std::move(q));
   }
   auto want_addr = by_name(want.addrs, &AddrObj::aobjname);
@@ -157,12 +162,8 @@ std::vector<rpc::Request> plan_creations(const CheckpointState& want,
   for (const ActiveRoute& r : want.routes) {
     if (has_route(now.routes, r)) continue;
     rpc::Request q;
-    auto* c = q.mutable_create_route();
-    c->set_destination(r.rec.destination);
-    c->set_gateway(r.rec.gateway);
-    c->set_ifname(r.rec.ifname);
-    c->set_metric(std::to_string(r.rec.metric));
-    c->set_temporary(r.temporary);
+    set_route(q.mutable_create_route(), r.rec);
+    q.mutable_create_route()->set_temporary(r.temporary);
     out.push_back(std::move(q));
   }
   return out;
