@@ -54,7 +54,7 @@ def test_subcommands_and_options():
         eq(complete(e, ""), subs, "every subcommand of the table")
         for s in subs:
             e.ipadm_ok("help", s)
-        eq(complete(e, "cre"), ["create-addr", "create-if", "create-ip"], "prefix")
+        eq(complete(e, "cre"), ["create-addr", "create-if", "create-ip", "create-route"], "prefix")
         eq(complete(e, "wait-online", "-"), ["-t"], "wait-online options")
         opts = complete(e, "create-addr", "-")
         for o in ("-t", "-T", "-d", "-a", "-w", "-1", "-h", "-i", "-p"):
