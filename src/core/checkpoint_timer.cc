@@ -4,8 +4,11 @@
 
 namespace ipadm::core {
 
-CheckpointTimer::CheckpointTimer(std::function<void()> fire)
-    : fire_(std::move(fire)), thread_([this] { run_(); }) {}
+CheckpointTimer::CheckpointTimer(std::function<void()> fire) : fire_(std::move(fire)) {}
+
+void CheckpointTimer::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run_(); });
+}
 
 CheckpointTimer::~CheckpointTimer() {
   {
@@ -13,7 +16,7 @@ CheckpointTimer::~CheckpointTimer() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void CheckpointTimer::arm(std::optional<int64_t> deadline) {

@@ -3,7 +3,10 @@
 // once; arm() replaces the deadline, disarm() cancels it. fire() runs on the
 // timer thread with no lock of the timer held (it takes the service lock:
 // Service::expire_checkpoint), so arm()/disarm() may be called from it.
-// Thread-safe. The destructor stops and joins the thread.
+// Thread-safe. The thread starts with start(), not before: the daemon starts
+// it after dropping privileges (capabilities are per thread; a thread made
+// before the drop would keep root's). arm() before start() is kept. The
+// destructor stops and joins the thread.
 #pragma once
 
 #include <condition_variable>
@@ -22,6 +25,8 @@ class CheckpointTimer {
   CheckpointTimer(const CheckpointTimer&) = delete;
   CheckpointTimer& operator=(const CheckpointTimer&) = delete;
 
+  // Starts the timer thread (once).
+  void start();
   // nullopt disarms.
   void arm(std::optional<int64_t> deadline);
 

@@ -309,6 +309,7 @@ int run_daemon(const Options& opt) {
              s.to_string().c_str());
   svc.set_quiet_hook([&follower](bool begin) { follower.quiet_addrs(begin); });
   dns.start([&early_bus] { early_bus.warm_up(); });
+  ckpt_timer.start();  // after the privilege drop, as every thread
   svc.resume_dhcp();
   follower.start().ignore();
   Status s = server.serve(sigfd);
