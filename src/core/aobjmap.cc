@@ -6,6 +6,7 @@ Status AddrObjMap::load() {
   ifs_.clear();
   addrs_.clear();
   by_kernel_.clear();
+  touched_.all = true;
   if (!mirror_) return Status::ok();
   auto st = mirror_->load();
   IPADM_TRY(st);
@@ -45,12 +46,15 @@ std::vector<const AddrObj*> AddrObjMap::addrs_of(const std::string& ifname) cons
 Status AddrObjMap::put_if(const IfObj& o) {
   if (mirror_) IPADM_TRY(mirror_->put_if(o));
   ifs_[o.ifname] = o;
+  touched_.ifs = true;
   return Status::ok();
 }
 
 Status AddrObjMap::erase_if(const std::string& ifname) {
   if (mirror_) IPADM_TRY(mirror_->del_if(ifname));
   ifs_.erase(ifname);
+  touched_.ifs = true;
+  touched_.whole.insert(ifname);
   for (auto it = addrs_.begin(); it != addrs_.end();) {
     if (it->second.ifname == ifname) {
       index_erase_(it->second);
@@ -136,10 +140,12 @@ Status AddrObjMap::erase_addr(const std::string& aobjname) {
 }
 
 void AddrObjMap::index_insert_(const AddrObj& o) {
+  touched_.aobjnames.insert(o.aobjname);  // every change of an object passes here
   if (o.family != 0) by_kernel_[key_of(o)] = o.aobjname;
 }
 
 void AddrObjMap::index_erase_(const AddrObj& o) {
+  touched_.aobjnames.insert(o.aobjname);
   auto it = by_kernel_.find(key_of(o));
   if (it != by_kernel_.end() && it->second == o.aobjname) by_kernel_.erase(it);
 }

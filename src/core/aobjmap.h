@@ -12,10 +12,12 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/objects.h"
 #include "common/status.h"
+#include "core/touched.h"
 #include "store/volatile_store.h"
 
 namespace ipadm::core {
@@ -67,6 +69,11 @@ class AddrObjMap {
                       const std::vector<std::optional<AddrObj>>& replaced);
   Status unmirror_addrs(const std::vector<AddrObj>& objs);
 
+  // What changed in memory since the last call (core/touched.h): objects
+  // put or erased, interfaces erased whole, interface objects, "all" after
+  // load(). Cleared by the call. For the read snapshots.
+  Touched take_touched() { return std::exchange(touched_, Touched{}); }
+
  private:
   using KernelKey = std::tuple<std::string, IpAddr, int>;
   static KernelKey key_of(const AddrObj& o) { return {o.ifname, o.local, o.prefixlen}; }
@@ -78,6 +85,7 @@ class AddrObjMap {
   std::map<std::string, AddrObj> addrs_;
   std::map<KernelKey, std::string> by_kernel_;
   std::map<std::string, std::string> loaded_values_;
+  Touched touched_;
   std::vector<store::RouteRecord> loaded_routes_;
 };
 

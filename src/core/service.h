@@ -8,9 +8,13 @@
 // and undoes the kernel and map steps if a later step fails.
 //
 // Thread rules: handlers may be called from many server threads; one mutex
-// serializes them (the Kernel and Store implementations are not thread-safe).
+// serializes them (the Kernel and Store implementations are not thread-safe),
+// except show-if and show-addr: they read the published ReadSnapshot
+// (core/read_snapshot.h) and the view source, and never wait for the lock
+// when a view source is set.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -28,7 +32,11 @@
 #include "core/delegation.h"
 #include "core/link_guard.h"
 #include "core/props.h"
+#include "core/read_snapshot.h"
 #include "core/route.h"
+#include "core/service_mutex.h"
+#include "core/tracking_store.h"
+#include "core/view_source.h"
 #include "dhcp/agent.h"
 #include "dhcp/inform.h"
 #include "dns/applier.h"
@@ -52,7 +60,8 @@ class Service {
  public:
   Service(netlink::Kernel& kernel, store::Store& store, AddrObjMap& map,
           Resolver resolver = resolve_host)
-      : kernel_(kernel), store_(store), map_(map), resolve_(std::move(resolver)) {}
+      : kernel_(kernel), tracked_(store), store_(tracked_), map_(map),
+        resolve_(std::move(resolver)) {}
 
   // Start-up: drop PERSIST flags the store does not back (a crash between
   // mirror and store), forget stubs that are neither ACTIVE nor PERSIST.
@@ -240,6 +249,16 @@ class Service {
   // nest. Unset: nothing.
   using QuietHook = std::function<void(bool begin)>;
   void set_quiet_hook(QuietHook f) { quiet_ = std::move(f); }
+  // Where show-if and show-addr read the kernel (view_source.h); unset, or
+  // when it cannot vouch for its view: a dump per request. Set before
+  // serving requests; must outlive the Service's use of it.
+  void set_view_source(KernelViewSource* src) { view_source_ = src; }
+  // For tests and the daemon's start-up: publishes at once what the map,
+  // the store and the Service hold (as any release of the lock does).
+  void publish() {
+    std::lock_guard lock(mu_);
+    touched_.all = true;
+  }
   void on_dhcp6_event(const dhcp::Event& ev);
   // The agent's sink: applies, replaces or removes a lease in the kernel
   // and the map. Takes the service lock.
@@ -339,9 +358,11 @@ class Service {
   // Starts probing `pending` (any links) in the background, after delay_ms.
   void dad4_start_locked_(std::vector<Dad4Pending> pending, int delay_ms = 0);
   // Waits (releasing the lock) until `pending` have verdicts, at most 1 s.
-  void dad4_wait_locked_(std::unique_lock<std::mutex>& lock,
+  void dad4_wait_locked_(std::unique_lock<ServiceMutex>& lock,
                          const std::vector<Dad4Pending>& pending);
-  void dad4_forget_locked_(const std::string& aobjname) { dad4_state_.erase(aobjname); }
+  void dad4_forget_locked_(const std::string& aobjname) {
+    if (dad4_state_.erase(aobjname)) touched_.aobjnames.insert(aobjname);
+  }
   // "tentative", "duplicate", or nullptr (no DAD state).
   const char* dad4_state_locked_(const std::string& aobjname) const;
   bool dad4_duplicate_locked_(const std::string& aobjname) const;
@@ -349,6 +370,13 @@ class Service {
   // their recovery probe; puts back a recovered one. Takes mu_.
   void on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts);
   Result<rpc::ShowAddrReply> show_addr_locked_(const rpc::ShowAddrReq& req);
+  // show-addr's rows from a snapshot and a kernel view (service_read.cc).
+  Result<rpc::ShowAddrReply> show_addr_from_(const ReadSnapshot& snap, const KernelView& kv,
+                                             const rpc::ShowAddrReq& req);
+  // The kernel for show-if / show-addr: every link and the addresses of
+  // ifname ("": all; none without with_addrs), from the view source, else
+  // a dump (under the lock: kernel_ is not thread-safe).
+  Result<KernelView> kernel_for_read_(const std::string& ifname, bool with_addrs);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);
@@ -398,7 +426,19 @@ class Service {
   // The fields of a dhcp/addrconf object its record gives (no address yet).
   static AddrObj dynamic_stub_(const store::AddrRecord& r);
 
+  // Read snapshots (service_publish.cc): at each release of the service
+  // lock, what changed under it is published (mu_ held).
+  void publish_locked_();
+  Result<std::shared_ptr<const AddrShard>> build_shard_locked_(
+      const std::string& ifname, const AddrShard* old,
+      const std::map<std::string, uint64_t>* order);
+  Result<std::shared_ptr<const AddrEntry>> entry_locked_(const std::string& aobjname,
+                                                         const AddrEntry* old);
+  // The current snapshot for a reader (published first if there is none).
+  std::shared_ptr<const ReadSnapshot> snapshot_for_read_();
+
   netlink::Kernel& kernel_;
+  TrackingStore tracked_;  // store_ is this one: it notes what writes changed
   store::Store& store_;
   AddrObjMap& map_;
   PropService props_{kernel_, store_, map_};
@@ -417,13 +457,18 @@ class Service {
   dns::Applier* dns_ = nullptr;
   Informer inform_;
   QuietHook quiet_;
+  std::atomic<KernelViewSource*> view_source_{nullptr};
   CheckpointTimerHook ckpt_timer_;
   RollbackLog rollback_log_;
   std::function<int64_t()> clock_;
   std::mutex ckpt_mu_;  // serializes the checkpoint verbs and rollbacks; before mu_
-  std::mutex mu_;
-  std::condition_variable lease_cv_;  // a lease event was applied (with mu_)
-  std::condition_variable dad4_cv_;   // IPv4 DAD verdicts were applied (with mu_)
+  // Read snapshots: publisher state, guarded by mu_.
+  SnapshotBox snaps_;
+  Touched touched_;  // what the Service itself changed: DAD states, props, delegations
+  uint64_t store_order_next_ = 0;  // the next record's place in store order
+  ServiceMutex mu_{[this] { publish_locked_(); }};
+  std::condition_variable_any lease_cv_;  // a lease event was applied (with mu_)
+  std::condition_variable_any dad4_cv_;   // IPv4 DAD verdicts were applied (with mu_)
   // Last: its sessions are joined before the members their sink uses go.
   std::unique_ptr<Dad4> dad4_;
 };

@@ -316,58 +316,6 @@ Status Service::delete_addr_locked_(const rpc::DeleteAddrReq& req) {
   return Status::ok();
 }
 
-Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
-  std::lock_guard lock(mu_);
-  return show_addr_locked_(req);
-}
-
-Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& req) {
-  AddrFilter f{req.aobjname(), req.ifname()};
-  if (!f.aobjname.empty()) {
-    auto name = aobjname_locked_(f.aobjname);
-    IPADM_TRY(name);
-  }
-  auto view = KernelView::read(kernel_);
-  IPADM_TRY(view);
-  std::vector<store::AddrRecord> persisted;
-  if (!f.aobjname.empty()) {
-    auto r = store_.addr(f.aobjname);
-    IPADM_TRY(r);
-    if (r->has_value()) persisted.push_back(r->value());
-  } else {
-    auto r = store_.addrs(f.ifname);
-    IPADM_TRY(r);
-    persisted = std::move(*r);
-  }
-  rpc::ShowAddrReply reply;
-  // The flag letters read each object's persisted properties: one read of
-  // the props table for the listing, not one store query per row.
-  std::optional<PropService::PrefetchScope> prefetch;
-  if (f.aobjname.empty()) prefetch.emplace(props_);
-  for (auto& row : addr_rows(*view, map_, persisted, f)) {
-    // The 'p' (private) and 'd' (deprecated) letters come from properties.
-    if (row.managed()) {
-      AddrPropFlags pf = props_.addr_prop_flags(row.aobjname());
-      std::string cur = row.current(), per = row.persistent();
-      if (pf.private_now && cur.size() == 5) cur[2] = 'p';
-      if (per.size() == 3 && row.persistent() != "---") {
-        if (pf.private_persistent) per[1] = 'p';
-        if (pf.deprecated_persistent) per[2] = 'd';
-      }
-      row.set_current(cur);
-      row.set_persistent(per);
-      // IPv4 DAD (service_dad4.cc): probing, or out of the kernel.
-      if (const char* st = dad4_state_locked_(row.aobjname())) row.set_state(st);
-    }
-    *reply.add_addrs() = std::move(row);
-  }
-  if (!f.aobjname.empty() && reply.addrs_size() == 0) return Status(Errc::NotFound);
-  if (!f.ifname.empty() && reply.addrs_size() == 0 && !view->link(f.ifname) &&
-      !map_.find_if(f.ifname))
-    return Status(Errc::Enxio, f.ifname);
-  return reply;
-}
-
 Status Service::maintain() {
   std::lock_guard lock(mu_);
   return store_.maintain();

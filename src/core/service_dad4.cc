@@ -43,6 +43,7 @@ std::optional<Service::Dad4Pending> Service::dad4_begin_locked_(const AddrObj& o
   if (!ether_mac(link)) return std::nullopt;
   const uint64_t seq = ++dad4_seq_;
   dad4_state_[o.aobjname] = Dad4State{seq, false};
+  touched_.aobjnames.insert(o.aobjname);
   return Dad4Pending{link.ifindex, Dad4Target{o.aobjname, seq, o.local}};
 }
 
@@ -71,7 +72,7 @@ void Service::dad4_start_locked_(std::vector<Dad4Pending> pending, int delay_ms)
   }
 }
 
-void Service::dad4_wait_locked_(std::unique_lock<std::mutex>& lock,
+void Service::dad4_wait_locked_(std::unique_lock<ServiceMutex>& lock,
                                 const std::vector<Dad4Pending>& pending) {
   auto probing = [&] {
     for (auto& p : pending) {
@@ -97,6 +98,7 @@ bool Service::dad4_duplicate_locked_(const std::string& aobjname) const {
 
 void Service::on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts) {
   std::lock_guard lock(mu_);
+  for (auto& v : verdicts) touched_.aobjnames.insert(v.target.aobjname);
   std::vector<Dad4Pending> recover;  // duplicates to probe again later
   auto recover_later = [&](const Dad4Target& t) {
     const uint64_t seq = ++dad4_seq_;

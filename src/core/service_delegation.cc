@@ -9,6 +9,7 @@ Status Service::init_delegations(std::vector<Delegation> delegations) {
   std::lock_guard lock(mu_);
   delegated_.clear();
   for (auto& d : delegations) delegated_[d.ifname] = std::move(d);
+  touched_.ifs = true;  // the 'Z' letters of show-if
   auto done = store_.meta("first_boot_done");
   IPADM_TRY(done);
   if (done->has_value()) return Status::ok();

@@ -230,19 +230,4 @@ Result<rpc::RestoreReply> Service::restore() {
   return reply;
 }
 
-Result<rpc::ShowIfReply> Service::show_if(const rpc::ShowIfReq& req) {
-  std::lock_guard lock(mu_);
-  auto view = KernelView::read(kernel_);
-  IPADM_TRY(view);
-  auto recs = store_.interfaces();
-  IPADM_TRY(recs);
-  rpc::ShowIfReply reply;
-  std::set<std::string> l3;
-  for (auto& [n, d] : delegated_) l3.insert(n);
-  for (auto& row : if_rows(*view, map_, *recs, req.ifname(), l3)) *reply.add_ifs() = row;
-  if (!req.ifname().empty() && reply.ifs_size() == 0)
-    return Status(Errc::Enxio, req.ifname());
-  return reply;
-}
-
 }  // namespace ipadm::core

@@ -6,6 +6,9 @@ namespace ipadm::core {
 Status Service::set_prop(const rpc::SetPropReq& req) {
   std::lock_guard lock(mu_);
   IPADM_TRY(props_.set(req));
+  // Temporary values live in PropService, not the store: show-addr's 'p'
+  // letter reads them (read snapshots).
+  if (req.object_kind() == "addr") touched_.aobjnames.insert(req.object());
   // A new host name reaches the server by restarting the client, which asks
   // for the lease it holds (illumos renews the lease to send it).
   if (req.object_kind() == "addr" && req.name() == "reqhost") {

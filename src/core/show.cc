@@ -78,22 +78,30 @@ bool listed_addr(const netlink::Addr& a) { return !a.local.is_zero(); }
 
 }  // namespace
 
-std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
+AddrFamilies AddrFamilies::of(const std::vector<netlink::Addr>& addrs) {
+  AddrFamilies f;
+  for (auto& a : addrs)
+    if (listed_addr(a)) (a.family == AF_INET ? f.v4 : f.v6).insert(a.ifindex);
+  return f;
+}
+
+std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const std::map<std::string, IfObj>& ifs,
                                  const std::vector<store::IfRecord>& persisted,
                                  const std::string& filter,
                                  const std::set<std::string>& l3protected) {
   std::unordered_map<std::string, const store::IfRecord*> prec;
   for (auto& r : persisted) prec[r.ifname] = &r;
-  std::set<int> with_v4, with_v6;
-  for (auto& a : kv.addrs)
-    if (listed_addr(a)) (a.family == AF_INET ? with_v4 : with_v6).insert(a.ifindex);
+  const AddrFamilies fams = kv.fams ? *kv.fams : AddrFamilies::of(kv.addrs);
+  const std::set<int>& with_v4 = fams.v4;
+  const std::set<int>& with_v6 = fams.v6;
 
   std::vector<rpc::IfInfo> rows;
   std::set<std::string> done;
   auto emit = [&](const std::string& name) {
     if (!filter.empty() && name != filter) return;
     if (!done.insert(name).second) return;
-    const IfObj* o = map.find_if(name);
+    auto oit = ifs.find(name);
+    const IfObj* o = oit == ifs.end() ? nullptr : &oit->second;
     auto pit = prec.find(name);
     const store::IfRecord* p = pit == prec.end() ? nullptr : pit->second;
     const netlink::Link* l = kv.link(name);
@@ -123,7 +131,7 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
     rows.push_back(std::move(r));
   };
   for (auto& l : kv.links) emit(l.ifname);  // kernel order first
-  for (auto& [name, o] : map.ifs()) emit(name);
+  for (auto& [name, o] : ifs) emit(name);
   for (auto& r : persisted) emit(r.ifname);
   return rows;
 }
@@ -179,8 +187,25 @@ AddrType infer_type(const netlink::Addr& a) {
 std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map,
                                      const std::vector<store::AddrRecord>& persisted,
                                      const AddrFilter& filter) {
+  AddrObjSource src;
+  src.owner = [&map](const std::string& ifname, const netlink::Addr& a) {
+    return addr_owner(map, ifname, a);
+  };
+  src.each = [&map](const std::function<void(const AddrObj&)>& fn) {
+    for (auto& [name, o] : map.addrs()) fn(o);
+  };
+  std::vector<const store::AddrRecord*> recs;
+  recs.reserve(persisted.size());
+  for (auto& r : persisted) recs.push_back(&r);
+  return addr_rows(kv, src, recs, filter);
+}
+
+std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjSource& objs,
+                                     const std::vector<const store::AddrRecord*>& persisted,
+                                     const AddrFilter& filter) {
   std::unordered_map<std::string, const store::AddrRecord*> prec;
-  for (auto& r : persisted) prec[r.aobjname] = &r;
+  for (const store::AddrRecord* r : persisted)
+    if (filter.aobjname.empty() || r->aobjname == filter.aobjname) prec[r->aobjname] = r;
   auto rec_of = [&](const std::string& n) -> const store::AddrRecord* {
     auto it = prec.find(n);
     return it == prec.end() ? nullptr : it->second;
@@ -206,7 +231,7 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     if (!listed_addr(a)) continue;
     const netlink::Link* l = kv.link(a.ifindex);
     std::string ifname = l ? l->ifname : std::to_string(a.ifindex);
-    const AddrObj* o = addr_owner(map, ifname, a);
+    const AddrObj* o = objs.owner(ifname, a);
     std::string name = o ? o->aobjname : ifname + "/?";
     if (!wanted(o ? o->aobjname : "", ifname)) continue;
     rpc::AddrInfo r = base(name, ifname, a.family);
@@ -226,8 +251,9 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
   }
 
   // 2. Known objects not in the kernel: disabled, or down.
-  for (auto& [name, o] : map.addrs()) {
-    if (shown.count(name) || !wanted(name, o.ifname)) continue;
+  objs.each([&](const AddrObj& o) {
+    const std::string& name = o.aobjname;
+    if (shown.count(name) || !wanted(name, o.ifname)) return;
     rpc::AddrInfo r = base(name, o.ifname, o.family);
     r.set_managed(true);
     r.set_type(std::string(addrtype_name(o.atype)));
@@ -246,10 +272,11 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
     if (o.remote) r.set_remote(o.remote->to_string());
     shown.insert(name);
     rows.push_back(std::move(r));
-  }
+  });
 
   // 3. Persistent objects unknown to the daemon (not enabled since boot).
-  for (auto& p : persisted) {
+  for (const store::AddrRecord* pp : persisted) {
+    const store::AddrRecord& p = *pp;
     if (shown.count(p.aobjname) || !wanted(p.aobjname, p.ifname)) continue;
     rpc::AddrInfo r = base(p.aobjname, p.ifname, p.family);
     r.set_managed(true);

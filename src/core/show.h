@@ -3,6 +3,8 @@
 // derived from the kernel: IFF_UP/RUNNING, IFA_F_TENTATIVE/DADFAILED).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,10 +16,20 @@
 
 namespace ipadm::core {
 
+// The links holding an address other than 0.0.0.0 or :: of each family, by
+// ifindex: all show-if needs of the addresses.
+struct AddrFamilies {
+  std::set<int> v4, v6;
+  static AddrFamilies of(const std::vector<netlink::Addr>& addrs);
+};
+
 // One consistent read of links and addresses.
 struct KernelView {
   std::vector<netlink::Link> links;
   std::vector<netlink::Addr> addrs;
+  // Set by a reader that knows them without every address (the LiveView
+  // counts them); else they come from addrs.
+  std::optional<AddrFamilies> fams;
   const netlink::Link* link(int ifindex) const;
   const netlink::Link* link(const std::string& ifname) const;
   static Result<KernelView> read(netlink::Kernel& k);
@@ -27,7 +39,7 @@ struct KernelView {
 // link holding an address (so every show-addr interface appears). filter ""
 // = all.
 // l3protected: links whose addresses the host dictates ('Z' flag).
-std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const AddrObjMap& map,
+std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const std::map<std::string, IfObj>& ifs,
                                  const std::vector<store::IfRecord>& persisted,
                                  const std::string& filter,
                                  const std::set<std::string>& l3protected = {});
@@ -42,6 +54,19 @@ struct AddrFilter {
 // persistent objects the daemon does not know yet (disabled after a reboot).
 std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map,
                                      const std::vector<store::AddrRecord>& persisted,
+                                     const AddrFilter& filter);
+
+// The address objects addr_rows reads, wherever they are kept (the map, or
+// a read snapshot's shards).
+struct AddrObjSource {
+  // The object owning kernel address a of link ifname (addr_owner's rule).
+  std::function<const AddrObj*(const std::string& ifname, const netlink::Addr& a)> owner;
+  // Calls fn for every object, in aobjname order.
+  std::function<void(const std::function<void(const AddrObj&)>& fn)> each;
+};
+// persisted: in store order.
+std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjSource& objs,
+                                     const std::vector<const store::AddrRecord*>& persisted,
                                      const AddrFilter& filter);
 
 // "bm--------46"-style letters (exposed for tests).

@@ -74,6 +74,22 @@ void KernelFollower::stop() {
   if (worker_thread_.joinable()) worker_thread_.join();
 }
 
+Result<core::KernelView> KernelFollower::kernel_view(const std::string& ifname,
+                                                     bool with_addrs) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  if (events_ && (events_->addr_events_paused() || events_->wait_settled(until))) {
+    auto snap = view_.snapshot(ifname, with_addrs);
+    core::KernelView kv;
+    kv.links = std::move(snap.links);
+    kv.addrs = std::move(snap.addrs);
+    kv.fams = core::AddrFamilies{std::move(snap.with_v4), std::move(snap.with_v6)};
+    return kv;
+  }
+  auto k = netlink::NetlinkKernel::open();
+  IPADM_TRY(k);
+  return core::KernelView::read(**k);
+}
+
 void KernelFollower::quiet_addrs(bool begin) {
   if (!events_) return;
   std::lock_guard lock(mu_);

@@ -21,15 +21,19 @@
 #include <vector>
 
 #include "core/service.h"
+#include "core/view_source.h"
 #include "netlink/kernel_events.h"
 #include "netlink/live_view.h"
 
 namespace ipadm::daemon {
 
-class KernelFollower {
+// Also the Service's KernelViewSource: show-if and show-addr read the
+// LiveView once the event loop has applied every change the kernel
+// announced (KernelEvents::wait_settled), instead of a dump per request.
+class KernelFollower : public core::KernelViewSource {
  public:
   explicit KernelFollower(core::Service& svc) : svc_(svc) {}
-  ~KernelFollower() { stop(); }
+  ~KernelFollower() override { stop(); }
 
   // Subscribes to the kernel's events (they queue from now on); rcvbuf > 0
   // sets the event socket's buffer (tests: IPMGMTD_TEST_EVENT_RCVBUF).
@@ -38,6 +42,12 @@ class KernelFollower {
   Status start();
   void stop();
   const netlink::LiveView& view() const { return view_; }
+  // core::KernelViewSource: the LiveView once the event loop has applied
+  // what the kernel announced (waiting at most 200 ms: after a bulk add it
+  // reads the kernel again once); at once while address events are paused
+  // for a bulk add (its addresses show when it ends); else a dump on a
+  // netlink socket of the caller's own.
+  Result<core::KernelView> kernel_view(const std::string& ifname, bool with_addrs) override;
   // Service::QuietHook: nested begin (true) / end (false) of a bulk add;
   // address events pause until the outermost end, then the view is re-read.
   void quiet_addrs(bool begin);

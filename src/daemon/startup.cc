@@ -308,6 +308,7 @@ int run_daemon(const Options& opt) {
     log_warn("kernel events: %s (links that come and go are not followed)",
              s.to_string().c_str());
   svc.set_quiet_hook([&follower](bool begin) { follower.quiet_addrs(begin); });
+  svc.set_view_source(&follower);
   dns.start([&early_bus] { early_bus.warm_up(); });
   ckpt_timer.start();  // after the privilege drop, as every thread
   svc.resume_dhcp();
@@ -315,6 +316,7 @@ int run_daemon(const Options& opt) {
   Status s = server.serve(sigfd);
   follower.stop();
   svc.set_quiet_hook(nullptr);
+  svc.set_view_source(nullptr);
   // The clients stop without a release: their leases stay in the kernel
   // (with the lease time as lifetime) for the next ipmgmtd to adopt.
   agent.stop_all();

@@ -1,6 +1,7 @@
 #include "netlink/kernel_events.h"
 
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 namespace ipadm::netlink {
 
@@ -19,7 +21,7 @@ Result<std::unique_ptr<KernelEvents>> KernelEvents::open(int rcvbuf) {
   auto sock = NlSocket::open(rcvbuf > 0 ? rcvbuf : kDefaultRcvbuf);
   if (!sock) return sock.status();
   for (unsigned g : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO,
-                     RTNLGRP_ND_USEROPT})
+                     RTNLGRP_ND_USEROPT, RTNLGRP_IPV6_PREFIX})
     IPADM_TRY(sock->join_group(g));
   int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (efd < 0) return Status::from_errno(errno, std::string("eventfd: ") + std::strerror(errno));
@@ -42,6 +44,7 @@ Status KernelEvents::set_addr_events(bool on) {
   for (unsigned g : {RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR})
     if (setsockopt(sock_.fd(), SOL_NETLINK, opt, &g, sizeof g) != 0)
       return Status::from_errno(errno, "netlink membership");
+  addr_events_ = on;
   if (on) {
     resync_requested_ = true;
     uint64_t one = 1;
@@ -69,8 +72,10 @@ Status KernelEvents::resync(Kernel& dumper, LiveView& view, const Handlers& h, R
   return Status::ok();
 }
 
-void KernelEvents::apply(std::span<const uint8_t> dgram, LiveView& view, const Handlers& h) {
+void KernelEvents::apply(std::span<const uint8_t> dgram, Kernel& dumper, LiveView& view,
+                         const Handlers& h) {
   std::vector<LinkNotice> notices;
+  std::set<int> reread;  // links whose addresses are read again (header comment)
   for_each_msg(dgram, [&](NlMsg m) {
     const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
     switch (nlh->nlmsg_type) {
@@ -86,7 +91,17 @@ void KernelEvents::apply(std::span<const uint8_t> dgram, LiveView& view, const H
         }
         auto n = nlh->nlmsg_type == RTM_NEWLINK ? view.on_new_link(*l)
                                                 : view.on_del_link(l->ifindex);
+        for (const LinkNotice& x : n)
+          if (x.kind == LinkNotice::Kind::kAppeared ||
+              (x.kind == LinkNotice::Kind::kChanged &&
+               (x.flags & ~x.old_flags & (IFF_UP | IFF_RUNNING))))
+            reread.insert(x.ifindex);
         notices.insert(notices.end(), n.begin(), n.end());
+        return;
+      }
+      case RTM_NEWPREFIX: {
+        if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(prefixmsg))) return;
+        reread.insert(static_cast<const prefixmsg*>(NLMSG_DATA(nlh))->prefix_ifindex);
         return;
       }
       case RTM_NEWADDR:
@@ -107,17 +122,63 @@ void KernelEvents::apply(std::span<const uint8_t> dgram, LiveView& view, const H
         return;
     }
   });
+  // While address events are paused, the re-read at resume covers it.
+  if (addr_events_)
+    for (int ifindex : reread)
+      if (auto addrs = dumper.addrs(AF_UNSPEC, ifindex)) view.replace_addrs(ifindex, *addrs);
   if (!notices.empty() && h.links) h.links(notices, false);
 }
 
-Status KernelEvents::run(Kernel& dumper, LiveView& view, const Handlers& h) {
-  IPADM_TRY(resync(dumper, view, h, Resync::kInitial));
+bool KernelEvents::settled() const {
+  // The order matters: the socket is looked at before busy_, which run()
+  // sets before it takes anything from the socket and clears once it has
+  // applied it. A change queued before this call is then either still
+  // queued, or taken by run() with busy_ set until it is in the view.
+  if (!running_ || !addr_events_ || resync_requested_) return false;
+  pollfd p{sock_.fd(), POLLIN, 0};
+  if (::poll(&p, 1, 0) != 0) return false;  // queued, an overflow, or a poll error
+  return !busy_;
+}
+
+bool KernelEvents::wait_settled(std::chrono::steady_clock::time_point until) const {
+  std::unique_lock lock(idle_mu_);
   for (;;) {
+    if (settled()) return true;
+    if (ended_) return false;
+    // run() notifies at each idle point; the time-out also bounds a
+    // notification that came between settled() and the wait.
+    auto step = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+    if (idle_cv_.wait_until(lock, std::min(step, until)) == std::cv_status::timeout &&
+        std::chrono::steady_clock::now() >= until)
+      return settled();
+  }
+}
+
+Status KernelEvents::run(Kernel& dumper, LiveView& view, const Handlers& h) {
+  struct Running {
+    KernelEvents* ev;
+    ~Running() {
+      ev->running_ = false;
+      ev->ended_ = true;
+      ev->busy_ = false;
+      ev->idle_cv_.notify_all();
+    }
+  };
+  Running running{this};
+  busy_ = true;
+  IPADM_TRY(resync(dumper, view, h, Resync::kInitial));
+  running_ = true;
+  for (;;) {
+    if (busy_.exchange(false)) {
+      std::lock_guard lock(idle_mu_);  // not lost between a waiter's check and wait
+      idle_cv_.notify_all();
+    }
     pollfd pfd[3] = {{sock_.fd(), POLLIN, 0}, {stop_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
     if (::poll(pfd, 3, -1) < 0) {
       if (errno == EINTR) continue;
       return Status::from_errno(errno, std::string("poll: ") + std::strerror(errno));
     }
+    busy_ = true;
     if (pfd[1].revents) return Status::ok();
     if (pfd[2].revents) {
       uint64_t n;
@@ -141,7 +202,7 @@ Status KernelEvents::run(Kernel& dumper, LiveView& view, const Handlers& h) {
       continue;
     }
     if (err) return Status::from_errno(err, "kernel event socket");
-    apply(dgram, view, h);
+    apply(dgram, dumper, view, h);
   }
 }
 

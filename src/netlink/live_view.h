@@ -18,10 +18,12 @@
 // every member takes the view's own lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,11 @@ class LiveView {
   // event and ignored: the kernel announces links before their addresses).
   void on_new_addr(const Addr& a);
   void on_del_addr(const Addr& a);
+  // A dump of one link's addresses: the link's addresses become exactly
+  // addrs (those already known keep their place). For addresses the kernel
+  // adds itself and announces only when their DAD completes (IPv6
+  // link-local at link-up, SLAAC): KernelEvents reads the link again then.
+  void replace_addrs(int ifindex, const std::vector<Addr>& addrs);
   // A consistent dump: the view becomes exactly (links, addrs).
   std::vector<LinkNotice> replace(const std::vector<Link>& links, const std::vector<Addr>& addrs);
 
@@ -57,6 +64,24 @@ class LiveView {
   std::vector<Link> links() const;
   // ifindex 0: every address.
   std::vector<Addr> addrs(int ifindex = 0) const;
+  // The addresses in the order an RTM_GETADDR dump would give them (what
+  // show-addr prints): IPv4 before IPv6; by ifindex; IPv4 primaries before
+  // secondaries, each oldest first; IPv6 global before site before
+  // link-local and host scope, each newest first (the kernel's list
+  // insertion rules, net/ipv4/devinet.c and net/ipv6/addrconf.c). An
+  // address updated in place keeps its place. ifindex 0: every address.
+  std::vector<Addr> dump_order(int ifindex = 0) const;
+  // Read at one time: every link; the links holding an address other than
+  // 0.0.0.0 or :: of each family (by ifindex; what show-if needs of the
+  // addresses, kept by count so it costs nothing per address); and, with
+  // with_addrs, in dump order, the addresses of the link named ifname ("":
+  // of every link; none if no link has the name).
+  struct Snapshot {
+    std::vector<Link> links;
+    std::set<int> with_v4, with_v6;
+    std::vector<Addr> addrs;
+  };
+  Snapshot snapshot(const std::string& ifname, bool with_addrs = true) const;
   // Bumped by every change: readers can tell whether their copy is current.
   uint64_t generation() const;
 
@@ -72,8 +97,18 @@ class LiveView {
 
   mutable std::mutex mu_;
   std::map<int, Link> links_;
-  std::map<AddrKey, Addr> addrs_;
+  struct AddrEntry {
+    Addr a;
+    uint64_t seq;  // arrival: larger is newer (see dump_order)
+  };
+  void put_addr_locked_(const Addr& a, uint64_t seq);
+  void erase_addr_locked_(const AddrKey& k);
+  std::vector<Addr> dump_order_locked_(int ifindex) const;
+
+  std::map<AddrKey, AddrEntry> addrs_;
+  std::map<int, std::array<int, 2>> listed_;  // by ifindex: listed IPv4, IPv6 addresses
   uint64_t generation_ = 0;
+  uint64_t next_seq_ = 0;
 };
 
 }  // namespace ipadm::netlink

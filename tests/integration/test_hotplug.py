@@ -8,7 +8,9 @@ that appears after `ipadm restore` is configured when it appears; an overrun
 of the daemon's event socket is recovered from."""
 
 import os
+import re
 import signal
+import subprocess
 import sys
 import time
 
@@ -204,6 +206,69 @@ def test_event_overrun_is_recovered():
         e.ipadm_ok("show-if")
 
 
+def test_reads_answer_from_the_view():
+    """show-addr and show-if answer from the view the event loop keeps, not
+    from a dump per request: traced with strace(1), the daemon sends no
+    RTM_GETADDR or RTM_GETLINK while they run (a dump per request did),
+    though it does send the RTM_NEWADDR of a create-addr traced alike."""
+    with Env() as e:
+        e.start_daemon()
+        configure(e)
+        e.settle("veth0")
+        trace = os.path.join(e.root, "strace.out")
+        tracer = subprocess.Popen(["strace", "-f", "-qq", "-e", "trace=sendto,sendmsg", "-o",
+                                   trace, "-p", str(e.daemon.pid)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            time.sleep(1.0)  # attached to every thread
+            for _ in range(3):
+                e.ipadm_ok("show-addr")
+                e.ipadm_ok("show-addr", "veth0/v4")
+                e.ipadm_ok("show-if")
+                e.ipadm_ok("show-if", "veth0")
+            reads = open(trace).read()
+            e.ipadm_ok("create-addr", "-t", "-T", "static", "-a", "203.0.113.7/24", "veth0/tr")
+            time.sleep(0.3)
+        finally:
+            tracer.send_signal(signal.SIGINT)
+            tracer.wait(timeout=10)
+        traced = open(trace).read()
+
+        def nl_requests(text, *types):
+            # strace names the type, or prints it in hex when it does not
+            # know the socket's protocol (attached after it was opened).
+            return [l for l in text.splitlines()
+                    if re.search(r"nlmsg_type=(%s)\b" % "|".join(types), l)]
+
+        check(nl_requests(traced, "RTM_NEWADDR", "0x14"),
+              "the trace sees the daemon's netlink requests")
+        gets = nl_requests(reads, "RTM_GETADDR", "0x16", "RTM_GETLINK", "0x12")
+        check(not gets, "no kernel read while showing: %s" % gets[:3])
+
+
+def test_reads_see_every_change_at_once():
+    """Read-your-writes from the view: right after each command or ip(8)
+    change returns, show-addr shows it (no wait for the event loop)."""
+    with Env() as e:
+        e.start_daemon()
+        configure(e)
+        for i in range(15):
+            name = "veth0/r%d" % i
+            addr = "203.0.113.%d" % (i + 1)
+            e.ipadm_ok("create-addr", "-t", "-T", "static", "-a", addr + "/24", name)
+            eq(e.show_addr_map()[name]["state"], "ok", name + " right after create-addr")
+            e.ipadm_ok("down-addr", "-t", name)
+            eq(e.show_addr_map()[name]["state"], "down", name + " right after down-addr")
+            e.nsexec("ip", "addr", "add", "198.18.0.%d/32" % (i + 1), "dev", "veth0",
+                     check=True)
+            check(any(r["addr"].startswith("198.18.0.%d/" % (i + 1)) and r["addrobj"] == "veth0/?"
+                      for r in e.show_addr_rows()), "an ip addr add shows at once (%d)" % i)
+            e.ipadm_ok("delete-addr", name)
+            check(name not in e.show_addr_map(), name + " gone right after delete-addr")
+        e.nsexec("ip", "link", "set", "veth0", "down", check=True)
+        eq(e.show_if_map()["veth0"]["state"], "down", "veth0 right after ip link set down")
+
+
 if __name__ == "__main__":
     main([
         test_deleted_and_recreated_link_comes_back,
@@ -215,4 +280,6 @@ if __name__ == "__main__":
         test_restart_keeps_hands_off,
         test_drift_admin_down_up_and_addr_del,
         test_event_overrun_is_recovered,
+        test_reads_answer_from_the_view,
+        test_reads_see_every_change_at_once,
     ])

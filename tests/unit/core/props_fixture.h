@@ -73,12 +73,18 @@ class PropsTest : public ::testing::Test {
                  bool tmp = false) {
     return props_->set(req("if", ifname, fam, name, "", 0, tmp, true));
   }
+  // props_ works beside svc_ on the same store: svc_ is told to publish its
+  // read snapshot again, as its own set-prop would.
   Status seta(const std::string& aobj, const std::string& name, const std::string& value,
               bool tmp = false) {
-    return props_->set(req("addr", aobj, "", name, value, 0, tmp));
+    Status s = props_->set(req("addr", aobj, "", name, value, 0, tmp));
+    svc_->publish();
+    return s;
   }
   Status reseta(const std::string& aobj, const std::string& name, bool tmp = false) {
-    return props_->set(req("addr", aobj, "", name, "", 0, tmp, true));
+    Status s = props_->set(req("addr", aobj, "", name, "", 0, tmp, true));
+    svc_->publish();
+    return s;
   }
 
   std::vector<rpc::PropInfo> show(const std::string& kind, const std::string& object,

@@ -590,5 +590,44 @@ TEST(RestoreBatch, FailedEnableTakesBackOnlyTheAddressesItAdded) {
   EXPECT_EQ(m.find_addr("veth0/a"), nullptr);
 }
 
+
+// show-addr and show-if read the kernel from the view source when one is
+// set (no dump per request), asking for the one interface they show.
+class ScriptedViewSource : public KernelViewSource {
+ public:
+  Result<KernelView> kernel_view(const std::string& ifname, bool with_addrs) override {
+    asked.emplace_back(ifname, with_addrs);
+    return answer;
+  }
+  KernelView answer;
+  std::vector<std::pair<std::string, bool>> asked;
+};
+
+TEST_F(ServiceTest, ShowReadsTheViewSource) {
+  ASSERT_TRUE(create_if("veth0").is_ok());
+  ASSERT_TRUE(create_addr("veth0/v4", "192.0.2.10/24").is_ok());
+  EXPECT_EQ(rows("veth0/v4")[0].state(), "ok");  // the kernel, dumped
+  ScriptedViewSource src;
+  svc_->set_view_source(&src);
+  // The source's view has the link but lacks the address: show-addr says
+  // what the source says.
+  src.answer.links.push_back(*kernel_.find_link(idx_));
+  auto r = rows("veth0/v4");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].state(), "down");
+  using Asked = std::vector<std::pair<std::string, bool>>;
+  EXPECT_EQ(src.asked, (Asked{{"veth0", true}}));
+  rpc::ShowIfReq qi;
+  qi.set_ifname("veth0");
+  src.answer.fams = AddrFamilies{{idx_}, {}};  // the source counts families itself
+  auto si = svc_->show_if(qi);
+  ASSERT_TRUE(si.is_ok());
+  EXPECT_EQ(si->ifs(0).state(), "ok");
+  EXPECT_EQ(src.asked.back(), (std::pair<std::string, bool>{"veth0", false}));
+  rows();
+  EXPECT_EQ(src.asked.back(), (std::pair<std::string, bool>{"", true}));  // every interface
+  svc_->set_view_source(nullptr);
+}
+
 }  // namespace
 }  // namespace ipadm::core

@@ -37,7 +37,7 @@ class ShowIfTest : public ::testing::Test {
     ASSERT_TRUE(map.put_if(o).is_ok());
   }
   rpc::IfInfo row(const std::string& name) {
-    auto rows = if_rows(kv, map, persisted, name);
+    auto rows = if_rows(kv, map.ifs(), persisted, name);
     EXPECT_EQ(rows.size(), 1u) << name;
     return rows.empty() ? rpc::IfInfo() : rows[0];
   }

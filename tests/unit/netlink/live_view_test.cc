@@ -2,6 +2,8 @@
 // links appear, go, are renamed, re-created, and after a lost burst.
 #include "netlink/live_view.h"
 
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/socket.h>
 
@@ -127,6 +129,50 @@ TEST(LiveView, FirstReplaceMakesEveryLinkAppear) {
   LiveView v;
   EXPECT_EQ(kinds(v.replace({link(1, "lo"), link(2, "veth0")}, {})),
             (P{{Kind::kAppeared, "lo"}, {Kind::kAppeared, "veth0"}}));
+}
+
+// Dump order as the kernel lists addresses: IPv4 before IPv6, by link;
+// IPv4 primaries before secondaries, oldest first; IPv6 by scope (global
+// first), newest first. A dump of one link keeps known addresses in place.
+TEST(LiveView, DumpOrderFollowsTheKernelsLists) {
+  LiveView v;
+  v.on_new_link(link(2, "veth0"));
+  v.on_new_link(link(3, "veth1"));
+  auto a6 = [](int idx, const char* a, uint8_t scope) {
+    Addr x = addr(idx, a, 64);
+    x.scope = scope;
+    return x;
+  };
+  Addr sec = addr(2, "192.0.2.11", 24);
+  sec.flags = IFA_F_SECONDARY;
+  v.on_new_addr(a6(2, "fe80::1", RT_SCOPE_LINK));
+  v.on_new_addr(addr(3, "198.51.100.1", 24));
+  v.on_new_addr(addr(2, "192.0.2.10", 24));
+  v.on_new_addr(sec);
+  v.on_new_addr(a6(2, "2001:db8::1", RT_SCOPE_UNIVERSE));
+  v.on_new_addr(addr(2, "203.0.113.1", 24));
+  v.on_new_addr(a6(2, "2001:db8::2", RT_SCOPE_UNIVERSE));
+  auto text = [](const std::vector<Addr>& as) {
+    std::vector<std::string> out;
+    for (auto& a : as) out.push_back(std::to_string(a.ifindex) + " " + a.local.to_string());
+    return out;
+  };
+  using S = std::vector<std::string>;
+  EXPECT_EQ(text(v.dump_order()),
+            (S{"2 192.0.2.10", "2 203.0.113.1", "2 192.0.2.11", "3 198.51.100.1", "2 2001:db8::2",
+               "2 2001:db8::1", "2 fe80::1"}));
+  // An update (DAD done) keeps the place; a dump of veth0 that lacks one
+  // address and has a new one (the kernel made it) puts that first.
+  v.on_new_addr(a6(2, "2001:db8::1", RT_SCOPE_UNIVERSE));
+  v.replace_addrs(2, {addr(2, "192.0.2.10", 24), addr(2, "203.0.113.1", 24), sec,
+                      a6(2, "2001:db8::9", RT_SCOPE_UNIVERSE), a6(2, "2001:db8::2", RT_SCOPE_UNIVERSE),
+                      a6(2, "fe80::1", RT_SCOPE_LINK)});
+  EXPECT_EQ(text(v.dump_order()),
+            (S{"2 192.0.2.10", "2 203.0.113.1", "2 192.0.2.11", "3 198.51.100.1", "2 2001:db8::9",
+               "2 2001:db8::2", "2 fe80::1"}));
+  EXPECT_EQ(text(v.snapshot("veth1").addrs), (S{"3 198.51.100.1"}));
+  EXPECT_TRUE(v.snapshot("nosuch").addrs.empty());
+  EXPECT_EQ(v.snapshot("nosuch").links.size(), 2u);
 }
 
 }  // namespace

@@ -456,5 +456,95 @@ TEST_F(NetlinkKernelTest, EventsRecoverFromAnOverrun) {
   })) << "view does not match the kernel after the resync";
 }
 
+// Read-your-writes from the view: right after each acknowledged change (ours
+// through NetlinkKernel, others' through ip(8)) the loop reports the view
+// settled, and the view then lists exactly the kernel's addresses in the
+// kernel's own dump order (IPv4 primaries before secondaries, IPv6 newest
+// first by scope), which is what show-addr prints.
+TEST_F(NetlinkKernelTest, SettledViewHoldsEveryAckedChangeInDumpOrder) {
+  ASSERT_EQ(sh("ip link set nlt1 up && ip link set nlt0 up"), 0);
+  auto peer = k_->link_by_name("nlt1");
+  ASSERT_TRUE(peer);
+  EventsRun r;
+  r.start();
+  ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
+  auto keys = [](const std::vector<Addr>& v) {
+    std::vector<std::string> out;
+    for (const Addr& a : v)
+      out.push_back(std::to_string(a.ifindex) + " " + a.local.to_string() + "/" +
+                    std::to_string(a.prefixlen));
+    return out;
+  };
+  // kernel_made: the kernel adds link-local addresses itself and announces
+  // them only when their DAD completes (a second or more), though they are
+  // in dumps (tentative) at once; the loop reads the link again when it
+  // comes up, which may race the kernel's own notifier by a moment: 200 ms.
+  auto check = [&](const std::string& step, bool kernel_made = false) {
+    for (int tries = kernel_made ? 10 : 1;; --tries) {
+      ASSERT_TRUE(
+          r.events_->wait_settled(std::chrono::steady_clock::now() + std::chrono::seconds(1)))
+          << step;
+      auto seen = keys(r.view_.dump_order());
+      auto ka = k_->addrs(AF_UNSPEC, 0);
+      ASSERT_TRUE(ka);
+      if (seen == keys(*ka)) return;
+      if (tries == 1) {
+        EXPECT_EQ(seen, keys(*ka)) << "after " << step;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  check("the first dump", true);
+  const int p = peer->ifindex;
+  struct Step {
+    int ifindex;
+    const char* addr;
+    uint8_t plen;
+    bool del;
+  };
+  for (const Step& st : {Step{idx_, "10.1.0.1", 24, false}, Step{idx_, "10.2.0.1", 24, false},
+                         Step{idx_, "10.1.0.2", 24, false}, Step{p, "10.7.0.1", 24, false},
+                         Step{idx_, "10.3.0.1", 24, false}, Step{idx_, "2001:db8::1", 64, false},
+                         Step{idx_, "2001:db8::2", 64, false}, Step{idx_, "fe80::5", 64, false},
+                         Step{p, "2001:db8:7::1", 64, false}, Step{idx_, "2001:db8:1::1", 64, false},
+                         Step{idx_, "2001:db8::1", 64, true}, Step{idx_, "10.2.0.1", 24, true},
+                         Step{idx_, "2001:db8::1", 64, false}, Step{idx_, "10.2.0.1", 24, false}}) {
+    AddrRequest rq = req(st.ifindex, st.addr, st.plen);
+    ASSERT_TRUE(st.del ? k_->addr_del(rq) : k_->addr_add(rq)) << st.addr;
+    check(std::string(st.del ? "del " : "add ") + st.addr);
+  }
+  ASSERT_EQ(sh("ip addr add 10.4.0.1/24 dev nlt0 && ip -6 addr add 2001:db8:4::1/64 dev nlt0"), 0);
+  check("ip addr add");
+  ASSERT_EQ(sh("ip link set nlt0 down"), 0);  // IPv6 addresses go with it
+  check("link down");
+  ASSERT_EQ(sh("ip link set nlt0 up"), 0);
+  check("link up", true);
+}
+
+// Not settled while the loop has not applied what the kernel announced, nor
+// while address events are paused or a re-read is due: callers dump then.
+TEST_F(NetlinkKernelTest, NotSettledWhileEventsAreUnappliedOrPaused) {
+  EventsRun r;
+  EXPECT_FALSE(r.events_->settled()) << "settled before run()";
+  r.start();
+  ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
+  auto soon = [] { return std::chrono::steady_clock::now() + std::chrono::milliseconds(200); };
+  EXPECT_TRUE(r.events_->wait_settled(soon()));
+  r.hold(true);
+  ASSERT_EQ(sh("ip link set nlt0 up"), 0);  // the handler stalls on its notice
+  ASSERT_TRUE(k_->addr_add(req(idx_, "10.5.0.1", 24)));
+  EXPECT_FALSE(r.events_->wait_settled(soon()));
+  r.hold(false);
+  EXPECT_TRUE(r.events_->wait_settled(soon()));
+  EXPECT_TRUE(find(r.view_.addrs(idx_), "10.5.0.1"));
+  ASSERT_TRUE(r.events_->set_addr_events(false));
+  EXPECT_FALSE(r.events_->settled());
+  ASSERT_TRUE(k_->addr_add(req(idx_, "10.5.0.2", 24)));
+  ASSERT_TRUE(r.events_->set_addr_events(true));  // a re-read brings it in
+  EXPECT_TRUE(r.events_->wait_settled(soon()));
+  EXPECT_TRUE(find(r.view_.addrs(idx_), "10.5.0.2"));
+}
+
 }  // namespace
 }  // namespace ipadm::netlink
