@@ -253,6 +253,8 @@ class Service {
   // when it cannot vouch for its view: a dump per request. Set before
   // serving requests; must outlive the Service's use of it.
   void set_view_source(KernelViewSource* src) { view_source_ = src; }
+  // The read snapshot readers see now (tests, diagnostics).
+  std::shared_ptr<const ReadSnapshot> read_snapshot() const { return snaps_.load(); }
   // For tests and the daemon's start-up: publishes at once what the map,
   // the store and the Service hold (as any release of the lock does).
   void publish() {
