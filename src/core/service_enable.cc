@@ -190,15 +190,23 @@ class Service::IfEnable {
       IPADM_TRY(now);
       std::set<std::pair<IpAddr, int>> have;
       for (const auto& a : *now) have.emplace(a.local, a.prefixlen);
+      // In one pipelined batch: the kernel may have dropped thousands.
+      std::vector<size_t> dropped;
+      std::vector<netlink::AddrRequest> again;
       for (size_t i : sent_) {
         const AddrObj& o = objs_[i];
         if (state_[i].state != State::kAdded || o.family != AF_INET6 ||
             have.count({o.local, o.prefixlen}))
           continue;
-        Status st = s_.kernel_.addr_add(request_(o));
-        if (!st && st.code() != Errc::Exists) {
-          fail_(i, Status(Errc::AddrNotAvail, "dropped by the kernel at link up"), true);
-        }
+        dropped.push_back(i);
+        again.push_back(request_(o));
+      }
+      std::vector<Status> results;
+      if (!again.empty()) IPADM_TRY(s_.kernel_.addr_add_batch(again, &results));
+      for (size_t k = 0; k < dropped.size(); ++k) {
+        const Status& st = k < results.size() ? results[k] : Status(Errc::Failure);
+        if (!st && st.code() != Errc::Exists)
+          fail_(dropped[k], Status(Errc::AddrNotAvail, "dropped by the kernel at link up"), true);
       }
     }
     // Objects that failed after the batch are rewritten: not active.

@@ -133,6 +133,14 @@ Status FakeKernel::link_set_up(int ifindex, bool up) {
   if (up) ls->link.flags |= IFF_UP;
   else ls->link.flags &= ~IFF_UP;
   refresh_oper(*ls);
+  if (!was_up && up && drop_v6_at_up_ > 0) {
+    std::vector<IpAddr> gone;
+    for (const Addr& a : addrs_on(ifindex))
+      if (a.family == AF_INET6 && static_cast<int>(gone.size()) < drop_v6_at_up_)
+        gone.push_back(a.local);
+    for (const IpAddr& a : gone) drop_addr(ifindex, a);
+    drop_v6_at_up_ = 0;
+  }
   if (was_up && !up) {
     drop_v6(ifindex);
     std::erase_if(routes_, [&](const RouteRequest& r) { return r.ifindex == ifindex; });

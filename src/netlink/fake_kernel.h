@@ -99,6 +99,10 @@ class FakeKernel final : public Kernel {
   // When on, bringing a link up with addr_gen_mode 0 (EUI-64) adds an IPv6
   // link-local fe80::ff:fe00:<ifindex>/64, as Linux does. Default off.
   void set_auto_linklocal(bool on) { auto_linklocal_ = on; }
+  // The next time a link comes up, it loses its first n IPv6 addresses (by
+  // address order), as Linux drops /128s added on a down link when their
+  // routes cannot be allocated at link-up ("Failed to add prefix route").
+  void drop_v6_at_next_up(int n) { drop_v6_at_up_ = n; }
   // Inserts or replaces an address as the kernel reports it, unchecked
   // (e.g. one made by SLAAC). REQUIRES: the link exists.
   void inject_addr(const Addr& a);
@@ -168,6 +172,7 @@ class FakeKernel final : public Kernel {
 
   int next_ifindex_ = 1;
   bool auto_linklocal_ = false;
+  int drop_v6_at_up_ = 0;
   std::map<int, LinkState> links_;
   std::map<AddrKey, Addr> addrs_;
   std::map<std::string, std::string> sysctls_;

@@ -629,5 +629,25 @@ TEST_F(ServiceTest, ShowReadsTheViewSource) {
   svc_->set_view_source(nullptr);
 }
 
+// Linux can drop IPv6 addresses added on a down link when it comes up: the
+// enable puts them back in one batch (not one request each) and counts what
+// the kernel holds.
+TEST_F(ServiceTest, EnableIfPutsBackWhatTheKernelDroppedAtLinkUpInOneBatch) {
+  for (int i = 1; i <= 30; ++i)
+    ASSERT_TRUE(create_addr("veth0/a" + std::to_string(i),
+                            "2001:db8::" + std::to_string(i) + "/128").is_ok());
+  netlink::FakeKernel k2;  // a reboot: the store survives
+  int idx2 = k2.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+  AddrObjMap m2(nullptr);
+  Service s2(k2, *store_, m2, FakeResolver());
+  k2.drop_v6_at_next_up(12);
+  rpc::EnableIfReq en;
+  en.set_ifname("veth0");
+  ASSERT_TRUE(s2.enable_if(en).is_ok());
+  EXPECT_EQ(k2.addrs_on(idx2).size(), 30u);
+  EXPECT_EQ(k2.calls(netlink::FakeOp::kAddrAdd), 30 + 12);  // each request of a batch counts
+  EXPECT_EQ(k2.calls(netlink::FakeOp::kAddrAddBatch), 2) << "the first add, then the re-add";
+}
+
 }  // namespace
 }  // namespace ipadm::core
