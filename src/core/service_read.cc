@@ -4,6 +4,7 @@
 #include <linux/if_addr.h>
 #include <sys/socket.h>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/service.h"
 
@@ -62,35 +63,91 @@ Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& re
 
 namespace {
 
-// The owner of a kernel address among a shard's objects: addr_owner's rule
-// (core/addr_owner.h) over the shard, with its index built once per read.
-class ShardOwners {
+// A read snapshot's objects, as addr_rows reads them: the shards the request
+// can see (`shards`), and any shard for the owner of a kernel address. Each
+// shard's owner index is built on first use, once per read.
+class SnapshotObjects : public AddrObjects {
  public:
-  explicit ShardOwners(const AddrShard* sh) {
-    if (!sh) return;
-    for (const auto& e : sh->entries) {
-      if (!e->obj || !(e->obj->flags & kActive)) continue;
-      const AddrObj& o = *e->obj;
-      if (o.family != 0) by_kernel_.emplace_back(Key{o.local, o.prefixlen}, &o);
-      if (o.atype == AddrType::Addrconf && !addrconf_) addrconf_ = &o;
-    }
-    std::sort(by_kernel_.begin(), by_kernel_.end(),
-              [](const auto& x, const auto& y) { return x.first < y.first; });
-  }
-  const AddrObj* owner(const netlink::Addr& a) const {
+  SnapshotObjects(const ReadSnapshot& snap, std::vector<const AddrShard*> shards,
+                  std::string only)
+      : snap_(snap), shards_(std::move(shards)), only_(std::move(only)) {}
+
+  const AddrObj* owner(const std::string& ifname, const netlink::Addr& a) override {
+    Owners& ow = owners_of(ifname);
     Key k{a.local, a.prefixlen};
-    auto it = std::lower_bound(by_kernel_.begin(), by_kernel_.end(), k,
+    auto it = std::lower_bound(ow.by_kernel.begin(), ow.by_kernel.end(), k,
                                [](const auto& x, const Key& y) { return x.first < y; });
-    if (it != by_kernel_.end() && it->first == k) return it->second;
+    if (it != ow.by_kernel.end() && it->first == k) return &*it->second->obj;
     // An active addrconf object owns the addresses the kernel derived.
-    if (a.family == AF_INET6 && !(a.flags & IFA_F_PERMANENT)) return addrconf_;
+    if (a.family == AF_INET6 && !(a.flags & IFA_F_PERMANENT) && ow.addrconf)
+      return &*ow.addrconf->obj;
     return nullptr;
+  }
+  void each(const std::function<void(const AddrObj&)>& fn) override {
+    for (const AddrShard* sh : shards_)
+      for (const auto& e : sh->entries)
+        if (e->obj && wanted(*e)) {
+          entry_of_[&*e->obj] = e.get();
+          fn(*e->obj);
+        }
+  }
+  const store::AddrRecord* record(const AddrObj& o) override {
+    const AddrEntry* e = entry_of_.at(&o);
+    return e->rec ? &*e->rec : nullptr;
+  }
+  void each_unknown(const std::function<void(const store::AddrRecord&)>& fn) override {
+    std::vector<const AddrEntry*> recs;  // in store order
+    for (const AddrShard* sh : shards_)
+      for (const auto& e : sh->entries)
+        if (e->rec && !e->obj && wanted(*e)) recs.push_back(e.get());
+    std::sort(recs.begin(), recs.end(),
+              [](const AddrEntry* x, const AddrEntry* y) { return x->order < y->order; });
+    for (const AddrEntry* e : recs) fn(*e->rec);
+  }
+  void decorate(const AddrObj& o, rpc::AddrInfo* row) override {
+    const AddrEntry& e = *entry_of_.at(&o);
+    // The 'p' (private) and 'd' (deprecated) letters come from properties.
+    std::string* cur = row->mutable_current();
+    std::string* per = row->mutable_persistent();
+    if (e.pflags.private_now && cur->size() == 5) (*cur)[2] = 'p';
+    if (per->size() == 3 && *per != "---") {
+      if (e.pflags.private_persistent) (*per)[1] = 'p';
+      if (e.pflags.deprecated_persistent) (*per)[2] = 'd';
+    }
+    // IPv4 DAD (service_dad4.cc): probing, or out of the kernel.
+    if (!e.dad4.empty()) row->set_state(e.dad4);
   }
 
  private:
   using Key = std::tuple<IpAddr, int>;
-  std::vector<std::pair<Key, const AddrObj*>> by_kernel_;
-  const AddrObj* addrconf_ = nullptr;
+  struct Owners {
+    std::vector<std::pair<Key, const AddrEntry*>> by_kernel;  // active objects, sorted
+    const AddrEntry* addrconf = nullptr;                      // the active addrconf object
+  };
+  bool wanted(const AddrEntry& e) const { return only_.empty() || e.aobjname == only_; }
+  Owners& owners_of(const std::string& ifname) {
+    auto it = owners_.find(ifname);
+    if (it != owners_.end()) return it->second;
+    Owners& ow = owners_[ifname];
+    if (const AddrShard* sh = snap_.shard(ifname)) {
+      for (const auto& e : sh->entries) {
+        if (!e->obj || !(e->obj->flags & kActive)) continue;
+        const AddrObj& o = *e->obj;
+        entry_of_[&o] = e.get();
+        if (o.family != 0) ow.by_kernel.emplace_back(Key{o.local, o.prefixlen}, e.get());
+        if (o.atype == AddrType::Addrconf && !ow.addrconf) ow.addrconf = e.get();
+      }
+      std::sort(ow.by_kernel.begin(), ow.by_kernel.end(),
+                [](const auto& x, const auto& y) { return x.first < y.first; });
+    }
+    return ow;
+  }
+
+  const ReadSnapshot& snap_;
+  std::vector<const AddrShard*> shards_;
+  std::string only_;  // one object's name, or "" for every object of shards_
+  std::map<std::string, Owners> owners_;
+  std::unordered_map<const AddrObj*, const AddrEntry*> entry_of_;
 };
 
 }  // namespace
@@ -111,50 +168,9 @@ Result<rpc::ShowAddrReply> Service::show_addr_from_(const ReadSnapshot& snap, co
   } else {
     for (const auto& [name, sh] : snap.shards) shards.push_back(sh.get());
   }
-
-  std::map<std::string, ShardOwners> owners;  // by ifname, built on first use
-  AddrObjSource src;
-  src.owner = [&](const std::string& ifname, const netlink::Addr& a) -> const AddrObj* {
-    auto it = owners.find(ifname);
-    if (it == owners.end()) it = owners.emplace(ifname, ShardOwners(snap.shard(ifname))).first;
-    return it->second.owner(a);
-  };
-  src.each = [&](const std::function<void(const AddrObj&)>& fn) {
-    for (const AddrShard* sh : shards)
-      for (const auto& e : sh->entries)
-        if (e->obj) fn(*e->obj);
-  };
-  std::vector<std::pair<uint64_t, const store::AddrRecord*>> ordered;
-  for (const AddrShard* sh : shards)
-    for (const auto& e : sh->entries)
-      if (e->rec && (f.aobjname.empty() || e->aobjname == f.aobjname))
-        ordered.emplace_back(e->order, &*e->rec);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
-  std::vector<const store::AddrRecord*> persisted;
-  persisted.reserve(ordered.size());
-  for (auto& [order, r] : ordered) persisted.push_back(r);
-
+  SnapshotObjects objs(snap, std::move(shards), f.aobjname);
   rpc::ShowAddrReply reply;
-  for (auto& row : addr_rows(kv, src, persisted, f)) {
-    if (row.managed()) {
-      const AddrShard* sh = snap.shard(ifname_of_aobj(row.aobjname()));
-      const AddrEntry* e = sh ? sh->find(row.aobjname()) : nullptr;
-      const AddrPropFlags pf = e ? e->pflags : AddrPropFlags{};
-      // The 'p' (private) and 'd' (deprecated) letters come from properties.
-      std::string cur = row.current(), per = row.persistent();
-      if (pf.private_now && cur.size() == 5) cur[2] = 'p';
-      if (per.size() == 3 && row.persistent() != "---") {
-        if (pf.private_persistent) per[1] = 'p';
-        if (pf.deprecated_persistent) per[2] = 'd';
-      }
-      row.set_current(cur);
-      row.set_persistent(per);
-      // IPv4 DAD (service_dad4.cc): probing, or out of the kernel.
-      if (e && !e->dad4.empty()) row.set_state(e->dad4);
-    }
-    *reply.add_addrs() = std::move(row);
-  }
+  addr_rows(kv, objs, f, reply.mutable_addrs());
   if (!f.aobjname.empty() && reply.addrs_size() == 0) return Status(Errc::NotFound);
   if (!f.ifname.empty() && reply.addrs_size() == 0 && !kv.link(f.ifname) &&
       !snap.ifs.count(f.ifname))

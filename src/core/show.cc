@@ -6,6 +6,7 @@
 
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/addr_owner.h"
 
@@ -138,11 +139,10 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const std::map<std::strin
 
 namespace {
 
-std::string addr_text(const IpAddr& local, const std::optional<IpAddr>& peer, int plen) {
-  if (peer) return local.to_string() + "->" + peer->to_string();
-  std::string s = local.to_string();
-  if (plen > 0) s += "/" + std::to_string(plen);
-  return s;
+std::string addr_text(std::string local, const std::optional<IpAddr>& peer, int plen) {
+  if (peer) return local + "->" + peer->to_string();
+  if (plen > 0) local += "/" + std::to_string(plen);
+  return local;
 }
 
 std::string kernel_state(const netlink::Addr& a, const netlink::Link* l) {
@@ -184,47 +184,65 @@ AddrType infer_type(const netlink::Addr& a) {
 
 }  // namespace
 
+namespace {
+
+// The map and a list of records (tests; the daemon reads snapshots).
+class MapObjects : public AddrObjects {
+ public:
+  MapObjects(const AddrObjMap& map, const std::vector<store::AddrRecord>& persisted)
+      : map_(map), persisted_(persisted) {
+    for (auto& r : persisted) by_name_[r.aobjname] = &r;
+  }
+  const AddrObj* owner(const std::string& ifname, const netlink::Addr& a) override {
+    return addr_owner(map_, ifname, a);
+  }
+  void each(const std::function<void(const AddrObj&)>& fn) override {
+    for (auto& [name, o] : map_.addrs()) fn(o);
+  }
+  const store::AddrRecord* record(const AddrObj& o) override {
+    auto it = by_name_.find(o.aobjname);
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+  void each_unknown(const std::function<void(const store::AddrRecord&)>& fn) override {
+    for (auto& r : persisted_)
+      if (!map_.find_addr(r.aobjname)) fn(r);
+  }
+
+ private:
+  const AddrObjMap& map_;
+  const std::vector<store::AddrRecord>& persisted_;
+  std::unordered_map<std::string, const store::AddrRecord*> by_name_;
+};
+
+}  // namespace
+
+void AddrObjects::decorate(const AddrObj&, rpc::AddrInfo*) {}
+
 std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map,
                                      const std::vector<store::AddrRecord>& persisted,
                                      const AddrFilter& filter) {
-  AddrObjSource src;
-  src.owner = [&map](const std::string& ifname, const netlink::Addr& a) {
-    return addr_owner(map, ifname, a);
-  };
-  src.each = [&map](const std::function<void(const AddrObj&)>& fn) {
-    for (auto& [name, o] : map.addrs()) fn(o);
-  };
-  std::vector<const store::AddrRecord*> recs;
-  recs.reserve(persisted.size());
-  for (auto& r : persisted) recs.push_back(&r);
-  return addr_rows(kv, src, recs, filter);
+  MapObjects objs(map, persisted);
+  google::protobuf::RepeatedPtrField<rpc::AddrInfo> rows;
+  addr_rows(kv, objs, filter, &rows);
+  return {rows.begin(), rows.end()};
 }
 
-std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjSource& objs,
-                                     const std::vector<const store::AddrRecord*>& persisted,
-                                     const AddrFilter& filter) {
-  std::unordered_map<std::string, const store::AddrRecord*> prec;
-  for (const store::AddrRecord* r : persisted)
-    if (filter.aobjname.empty() || r->aobjname == filter.aobjname) prec[r->aobjname] = r;
-  auto rec_of = [&](const std::string& n) -> const store::AddrRecord* {
-    auto it = prec.find(n);
-    return it == prec.end() ? nullptr : it->second;
-  };
+void addr_rows(const KernelView& kv, AddrObjects& objs, const AddrFilter& filter,
+               google::protobuf::RepeatedPtrField<rpc::AddrInfo>* out) {
   auto wanted = [&](const std::string& aobjname, const std::string& ifname) {
     if (!filter.aobjname.empty()) return aobjname == filter.aobjname;
     if (!filter.ifname.empty()) return ifname == filter.ifname;
     return true;
   };
-
-  std::vector<rpc::AddrInfo> rows;
-  std::set<std::string> shown;
-  auto base = [](const std::string& name, const std::string& ifname, int family) {
-    rpc::AddrInfo r;
-    r.set_aobjname(name);
-    r.set_ifname(ifname);
-    r.set_family(family == AF_INET ? 4 : 6);
+  auto base = [&](const std::string& name, const std::string& ifname, int family) {
+    rpc::AddrInfo* r = out->Add();
+    r->set_aobjname(name);
+    r->set_ifname(ifname);
+    r->set_family(family == AF_INET ? 4 : 6);
     return r;
   };
+  // Every object is shown once: by its kernel address (1), else as known (2).
+  std::unordered_set<const AddrObj*> shown;
 
   // 1. Kernel addresses, owned or not.
   for (auto& a : kv.addrs) {
@@ -232,63 +250,59 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjSource& 
     const netlink::Link* l = kv.link(a.ifindex);
     std::string ifname = l ? l->ifname : std::to_string(a.ifindex);
     const AddrObj* o = objs.owner(ifname, a);
-    std::string name = o ? o->aobjname : ifname + "/?";
     if (!wanted(o ? o->aobjname : "", ifname)) continue;
-    rpc::AddrInfo r = base(name, ifname, a.family);
-    r.set_managed(o != nullptr);
-    r.set_type(std::string(addrtype_name(o ? o->atype : infer_type(a))));
-    r.set_state(kernel_state(a, l));
-    r.set_current(current_flags(a, l));
-    const store::AddrRecord* rec = o ? rec_of(o->aobjname) : nullptr;
-    r.set_persistent(persistent_flags(rec));
-    r.set_addr(addr_text(a.local, a.peer, a.peer ? 0 : a.prefixlen));
-    r.set_prefixlen(a.prefixlen);
-    r.set_local(a.local.to_string());
-    if (a.peer) r.set_remote(a.peer->to_string());
-    r.set_kernel_flags(a.flags);
-    if (o) shown.insert(o->aobjname);
-    rows.push_back(std::move(r));
+    rpc::AddrInfo* r = base(o ? o->aobjname : ifname + "/?", ifname, a.family);
+    r->set_managed(o != nullptr);
+    r->set_type(std::string(addrtype_name(o ? o->atype : infer_type(a))));
+    r->set_state(kernel_state(a, l));
+    r->set_current(current_flags(a, l));
+    r->set_persistent(persistent_flags(o ? objs.record(*o) : nullptr));
+    std::string local = a.local.to_string();
+    r->set_addr(addr_text(local, a.peer, a.peer ? 0 : a.prefixlen));
+    r->set_prefixlen(a.prefixlen);
+    r->set_local(std::move(local));
+    if (a.peer) r->set_remote(a.peer->to_string());
+    r->set_kernel_flags(a.flags);
+    if (o) {
+      shown.insert(o);
+      objs.decorate(*o, r);
+    }
   }
 
   // 2. Known objects not in the kernel: disabled, or down.
   objs.each([&](const AddrObj& o) {
-    const std::string& name = o.aobjname;
-    if (shown.count(name) || !wanted(name, o.ifname)) return;
-    rpc::AddrInfo r = base(name, o.ifname, o.family);
-    r.set_managed(true);
-    r.set_type(std::string(addrtype_name(o.atype)));
+    if (shown.count(&o) || !wanted(o.aobjname, o.ifname)) return;
+    rpc::AddrInfo* r = base(o.aobjname, o.ifname, o.family);
+    r->set_managed(true);
+    r->set_type(std::string(addrtype_name(o.atype)));
     bool active = o.flags & kActive;
-    r.set_state(active ? "down" : "disabled");
-    r.set_current("-----");  // illumos: the letters of no flag, disabled too
-    r.set_persistent(persistent_flags(rec_of(name)));
+    r->set_state(active ? "down" : "disabled");
+    r->set_current("-----");  // illumos: the letters of no flag, disabled too
+    r->set_persistent(persistent_flags(objs.record(o)));
     if (active && o.atype == AddrType::Dhcp && o.local.is_zero())
-      r.set_addr("?");  // no lease yet
+      r->set_addr("?");  // no lease yet
     else if (active)
-      r.set_addr(addr_text(o.local, o.remote, o.remote ? 0 : o.prefixlen));
+      r->set_addr(addr_text(o.local.to_string(), o.remote, o.remote ? 0 : o.prefixlen));
     else
-      r.set_addr(stored_text(o.local_text, o.remote_text, o.explicit_prefix ? o.prefixlen : 0));
-    r.set_prefixlen(o.prefixlen);
-    r.set_local(o.local.to_string());
-    if (o.remote) r.set_remote(o.remote->to_string());
-    shown.insert(name);
-    rows.push_back(std::move(r));
+      r->set_addr(stored_text(o.local_text, o.remote_text, o.explicit_prefix ? o.prefixlen : 0));
+    r->set_prefixlen(o.prefixlen);
+    r->set_local(o.local.to_string());
+    if (o.remote) r->set_remote(o.remote->to_string());
+    objs.decorate(o, r);
   });
 
   // 3. Persistent objects unknown to the daemon (not enabled since boot).
-  for (const store::AddrRecord* pp : persisted) {
-    const store::AddrRecord& p = *pp;
-    if (shown.count(p.aobjname) || !wanted(p.aobjname, p.ifname)) continue;
-    rpc::AddrInfo r = base(p.aobjname, p.ifname, p.family);
-    r.set_managed(true);
-    r.set_type(std::string(addrtype_name(p.atype)));
-    r.set_state("disabled");
-    r.set_current("-----");
-    r.set_persistent(persistent_flags(&p));
-    r.set_addr(stored_text(p.local, p.remote, p.prefixlen));
-    if (p.prefixlen > 0) r.set_prefixlen(p.prefixlen);
-    rows.push_back(std::move(r));
-  }
-  return rows;
+  objs.each_unknown([&](const store::AddrRecord& p) {
+    if (!wanted(p.aobjname, p.ifname)) return;
+    rpc::AddrInfo* r = base(p.aobjname, p.ifname, p.family);
+    r->set_managed(true);
+    r->set_type(std::string(addrtype_name(p.atype)));
+    r->set_state("disabled");
+    r->set_current("-----");
+    r->set_persistent(persistent_flags(&p));
+    r->set_addr(stored_text(p.local, p.remote, p.prefixlen));
+    if (p.prefixlen > 0) r->set_prefixlen(p.prefixlen);
+  });
 }
 
 }  // namespace ipadm::core

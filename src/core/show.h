@@ -56,18 +56,28 @@ std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map
                                      const std::vector<store::AddrRecord>& persisted,
                                      const AddrFilter& filter);
 
-// The address objects addr_rows reads, wherever they are kept (the map, or
-// a read snapshot's shards).
-struct AddrObjSource {
-  // The object owning kernel address a of link ifname (addr_owner's rule).
-  std::function<const AddrObj*(const std::string& ifname, const netlink::Addr& a)> owner;
+// The address objects addr_rows reads, wherever they are kept (the map and
+// the store's records, or a read snapshot's shards).
+class AddrObjects {
+ public:
+  virtual ~AddrObjects() = default;
+  // The active object owning kernel address a of link ifname (addr_owner's
+  // rule), or nullptr.
+  virtual const AddrObj* owner(const std::string& ifname, const netlink::Addr& a) = 0;
   // Calls fn for every object, in aobjname order.
-  std::function<void(const std::function<void(const AddrObj&)>& fn)> each;
+  virtual void each(const std::function<void(const AddrObj&)>& fn) = 0;
+  // The store's record of object o (one of those given out), or nullptr.
+  virtual const store::AddrRecord* record(const AddrObj& o) = 0;
+  // Calls fn for every record without an object (persistent objects the
+  // daemon does not know), in store order.
+  virtual void each_unknown(const std::function<void(const store::AddrRecord&)>& fn) = 0;
+  // Finishes the row of a managed object (letters and states kept
+  // elsewhere); the default does nothing.
+  virtual void decorate(const AddrObj& o, rpc::AddrInfo* row);
 };
-// persisted: in store order.
-std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjSource& objs,
-                                     const std::vector<const store::AddrRecord*>& persisted,
-                                     const AddrFilter& filter);
+// Appends the rows to *out.
+void addr_rows(const KernelView& kv, AddrObjects& objs, const AddrFilter& filter,
+               google::protobuf::RepeatedPtrField<rpc::AddrInfo>* out);
 
 // "bm--------46"-style letters (exposed for tests).
 std::string if_current_flags(uint32_t iff, bool v4, bool v6, bool l3protected = false);

@@ -142,8 +142,11 @@ TEST_F(ReadSnapshotTest, PublishingSharesWhatDidNotChange) {
   const AddrEntry* e = sh->find("veth0/new");
   ASSERT_TRUE(e && e->obj && e->rec);
   // The new record comes last in store order.
-  for (const auto& f : sh->entries)
-    if (f.get() != e) EXPECT_LT(f->order, e->order);
+  for (const auto& f : sh->entries) {
+    if (f.get() != e) {
+      EXPECT_LT(f->order, e->order);
+    }
+  }
   // A read changes nothing: no new snapshot.
   states();
   EXPECT_EQ(svc_->read_snapshot(), s2);
