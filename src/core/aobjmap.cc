@@ -140,12 +140,13 @@ Status AddrObjMap::erase_addr(const std::string& aobjname) {
 }
 
 void AddrObjMap::index_insert_(const AddrObj& o) {
-  touched_.aobjnames.insert(o.aobjname);  // every change of an object passes here
+  // Every change of an object passes here (after load(), "all" says it).
+  if (!touched_.all) touched_.aobjnames.insert(o.aobjname);
   if (o.family != 0) by_kernel_[key_of(o)] = o.aobjname;
 }
 
 void AddrObjMap::index_erase_(const AddrObj& o) {
-  touched_.aobjnames.insert(o.aobjname);
+  if (!touched_.all) touched_.aobjnames.insert(o.aobjname);
   auto it = by_kernel_.find(key_of(o));
   if (it != by_kernel_.end() && it->second == o.aobjname) by_kernel_.erase(it);
 }

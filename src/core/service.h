@@ -255,9 +255,12 @@ class Service {
   void set_view_source(KernelViewSource* src) { view_source_ = src; }
   // The read snapshot readers see now (tests, diagnostics).
   std::shared_ptr<const ReadSnapshot> read_snapshot() const { return snaps_.load(); }
-  // For tests and the daemon's start-up: publishes at once what the map,
-  // the store and the Service hold (as any release of the lock does).
+  // Publishes at once what the map, the store and the Service hold, and
+  // from now on at every release of the lock (before the first call nothing
+  // is published: the start-up does not build a snapshot no one reads
+  // yet). The daemon calls it once ready; the first read calls it too.
   void publish() {
+    publishing_ = true;
     std::lock_guard lock(mu_);
     touched_.all = true;
   }
@@ -466,6 +469,7 @@ class Service {
   std::mutex ckpt_mu_;  // serializes the checkpoint verbs and rollbacks; before mu_
   // Read snapshots: publisher state, guarded by mu_.
   SnapshotBox snaps_;
+  std::atomic<bool> publishing_{false};  // publish() was called
   Touched touched_;  // what the Service itself changed: DAD states, props, delegations
   uint64_t store_order_next_ = 0;  // the next record's place in store order
   ServiceMutex mu_{[this] { publish_locked_(); }};

@@ -18,6 +18,7 @@ void Service::publish_locked_() {
   Touched t = std::exchange(touched_, Touched{});
   t.merge(map_.take_touched());
   t.merge(tracked_.take_touched());
+  if (!publishing_) return;  // publish() reads everything
   auto cur = snaps_.load();
   if (cur && t.empty()) return;
   if (!cur) t.all = true;

@@ -12,11 +12,7 @@ namespace ipadm::core {
 
 std::shared_ptr<const ReadSnapshot> Service::snapshot_for_read_() {
   if (auto snap = snaps_.load()) return snap;
-  {
-    // Nothing published yet: the release of the lock publishes everything.
-    std::lock_guard lock(mu_);
-    touched_.all = true;
-  }
+  publish();  // nothing published yet
   return snaps_.load();
 }
 
@@ -52,6 +48,7 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
 }
 
 Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& req) {
+  if (!publishing_.exchange(true)) touched_.all = true;
   publish_locked_();  // what this locked section changed so far
   auto kv = view_source_.load() ? view_source_.load()->kernel_view("", true)
                                 : KernelView::read(kernel_);

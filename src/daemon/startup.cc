@@ -299,6 +299,9 @@ int run_daemon(const Options& opt) {
   log_info("ready on %s (%zu interfaces, %zu address objects known)", paths.socket().c_str(),
            map.ifs().size(), map.addrs().size());
   ready.report(0);
+  // Readers' snapshot (core/read_snapshot.h): built once now that the
+  // start-up's own changes are done, then kept current by every write.
+  svc.publish();
   // The kernel's events: links that come and go (hotplug) and router
   // advertisements with the M flag (DHCPv6, Service::on_inet6_flags).
   // Subscribed before resume_dhcp reads the current flags, so a change in

@@ -100,6 +100,7 @@ class ReadSnapshotTest : public ::testing::Test {
 };
 
 TEST_F(ReadSnapshotTest, ReadsAnswerWhileAWriteHoldsTheLockAndSeeItAfter) {
+  svc_->publish();  // as the daemon does once ready
   ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/a", "192.0.2.1/24")).is_ok());
   use_fixed_view();
   gated_->close();
@@ -121,6 +122,8 @@ TEST_F(ReadSnapshotTest, ReadsAnswerWhileAWriteHoldsTheLockAndSeeItAfter) {
 }
 
 TEST_F(ReadSnapshotTest, PublishingSharesWhatDidNotChange) {
+  EXPECT_FALSE(svc_->read_snapshot()) << "nothing is published before publish() or a read";
+  svc_->publish();
   for (int i = 0; i < 40; ++i) {
     std::string n = "veth0/a" + std::to_string(i);
     ASSERT_TRUE(svc_->create_addr(static_addr_req(n, "10.0.0." + std::to_string(i + 1) + "/32"))
