@@ -124,6 +124,11 @@ class PropService {
   // address (each one a SQLite read transaction: lock, unlock, fstat).
   // Scopes nest; the outermost one reads. REQUIRES: the service lock, and no
   // property written to the store while a scope lives.
+  // While a PrefetchScope lives: true when no address object has a
+  // persisted or temporary property (every AddrPropFlags is then false).
+  bool no_addr_props() const {
+    return prefetched_ && prefetched_->addrs.empty() && addr_values_.empty();
+  }
   class PrefetchScope {
    public:
     explicit PrefetchScope(PropService& p) : p_(p) { p_.prefetch_begin_(); }

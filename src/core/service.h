@@ -434,9 +434,12 @@ class Service {
   // Read snapshots (service_publish.cc): at each release of the service
   // lock, what changed under it is published (mu_ held).
   void publish_locked_();
-  Result<std::shared_ptr<const AddrShard>> build_shard_locked_(
-      const std::string& ifname, const AddrShard* old,
-      const std::map<std::string, uint64_t>* order);
+  // Store records with their places in store order.
+  using OrderedRecords = std::vector<std::pair<std::shared_ptr<const store::AddrRecord>, uint64_t>>;
+  static OrderedRecords records_of(const AddrShard& shard);
+  Result<OrderedRecords> records_locked_(const std::string& ifname, const AddrShard* old);
+  Result<std::shared_ptr<const AddrShard>> build_shard_locked_(const std::string& ifname,
+                                                               OrderedRecords recs);
   Result<std::shared_ptr<const AddrEntry>> entry_locked_(const std::string& aobjname,
                                                          const AddrEntry* old);
   // The current snapshot for a reader (published first if there is none).

@@ -15,9 +15,13 @@ bool read_whole(size_t changed, size_t entries) { return changed * 4 > entries +
 }  // namespace
 
 void Service::publish_locked_() {
+  Touched st = tracked_.take_touched();  // the store's part: records may have changed
   Touched t = std::exchange(touched_, Touched{});
   t.merge(map_.take_touched());
-  t.merge(tracked_.take_touched());
+  std::set<std::string> store_ifs = st.whole;  // interfaces whose records may have changed
+  for (const auto& n : st.aobjnames) store_ifs.insert(ifname_of_aobj(n));
+  const bool store_all = st.all;
+  t.merge(std::move(st));
   if (!publishing_) return;  // publish() reads everything
   auto cur = snaps_.load();
   if (cur && t.empty()) return;
@@ -36,18 +40,23 @@ void Service::publish_locked_() {
     next->l3protected.clear();
     for (const auto& [name, d] : delegated_) next->l3protected.insert(name);
   }
-  // The interfaces to read whole, and the objects to read by interface.
-  std::set<std::string> whole = std::move(t.whole);
+  // The interfaces to read whole (with their records, in store order), and
+  // the objects to read by interface.
+  std::map<std::string, std::optional<OrderedRecords>> whole;
+  for (const auto& ifname : t.whole) whole[ifname];
   std::map<std::string, std::set<std::string>> objs;
-  std::map<std::string, uint64_t> order;  // all: every record's place, afresh
   if (t.all) {
-    for (const auto& [name, o] : map_.addrs()) whole.insert(o.ifname);
+    // Everything, in one read of the store: every record's place afresh.
+    for (const auto& [name, o] : map_.addrs())
+      if (auto& list = whole[o.ifname]; !list) list.emplace();
     auto recs = store_.addrs("");
     if (!recs) return failed();
     store_order_next_ = 0;
-    for (const auto& r : *recs) {
-      whole.insert(r.ifname);
-      order[r.aobjname] = store_order_next_++;
+    for (auto& r : *recs) {
+      auto& list = whole[r.ifname];
+      if (!list) list.emplace();
+      list->emplace_back(std::make_shared<const store::AddrRecord>(std::move(r)),
+                         store_order_next_++);
     }
   } else {
     for (auto& n : t.aobjnames) objs[ifname_of_aobj(n)].insert(n);
@@ -55,32 +64,30 @@ void Service::publish_locked_() {
   for (const auto& [ifname, names] : objs) {
     if (whole.count(ifname)) continue;
     const AddrShard* old = next->shard(ifname);
-    if (!old || read_whole(names.size(), old->entries.size())) {
-      whole.insert(ifname);
+    if (!old || read_whole(names.size(), old->size())) {
+      whole[ifname];
       continue;
     }
-    auto shard = std::make_shared<AddrShard>(*old);  // pointers only
-    auto& es = shard->entries;
+    auto shard = std::make_shared<AddrShard>(*old);  // chunk pointers only
     for (const std::string& name : names) {
-      auto at = std::lower_bound(es.begin(), es.end(), name,
-                                 [](const auto& e, const std::string& n) { return e->aobjname < n; });
-      const bool found = at != es.end() && (*at)->aobjname == name;
-      auto e = entry_locked_(name, found ? at->get() : nullptr);
+      auto e = entry_locked_(name, old->find(name));
       if (!e) return failed();
-      if (!*e) {
-        if (found) es.erase(at);
-      } else if (found) {
-        *at = std::move(*e);
-      } else {
-        es.insert(at, std::move(*e));
-      }
+      shard->put(name, std::move(*e));
     }
-    if (es.empty()) next->shards.erase(ifname);
+    if (shard->empty()) next->shards.erase(ifname);
     else next->shards[ifname] = std::move(shard);
   }
-  for (const std::string& ifname : whole) {
-    auto shard = build_shard_locked_(ifname, cur && !t.all ? cur->shard(ifname) : nullptr,
-                                     t.all ? &order : nullptr);
+  for (auto& [ifname, recs] : whole) {
+    const AddrShard* old = cur && !t.all ? cur->shard(ifname) : nullptr;
+    if (!recs) {
+      // Only the map changed (enable-if, a hotplug, a link gone): the
+      // records are the current snapshot's; else they are read again.
+      auto r = old && !store_all && !store_ifs.count(ifname) ? records_of(*old)
+                                                              : records_locked_(ifname, old);
+      if (!r) return failed();
+      recs = std::move(*r);
+    }
+    auto shard = build_shard_locked_(ifname, std::move(*recs));
     if (!shard) return failed();
     if (*shard) next->shards[ifname] = std::move(*shard);
     else next->shards.erase(ifname);
@@ -97,7 +104,7 @@ Result<std::shared_ptr<const AddrEntry>> Service::entry_locked_(const std::strin
   if (const AddrObj* o = map_.find_addr(aobjname)) e->obj = *o;
   auto rec = store_.addr(aobjname);
   IPADM_TRY(rec);
-  e->rec = std::move(*rec);
+  if (*rec) e->rec = std::make_shared<const store::AddrRecord>(std::move(**rec));
   if (!e->obj && !e->rec) return std::shared_ptr<const AddrEntry>();
   // A record put in place keeps its place; a new one comes last.
   e->order = old && old->rec && e->rec ? old->order : store_order_next_++;
@@ -108,49 +115,69 @@ Result<std::shared_ptr<const AddrEntry>> Service::entry_locked_(const std::strin
   return std::shared_ptr<const AddrEntry>(std::move(e));
 }
 
-// Every object of ifname (nullptr: none); old: its shard in the current
-// snapshot, whose records keep their places in store order; order (when
-// everything is read again): every record's place.
-Result<std::shared_ptr<const AddrShard>> Service::build_shard_locked_(
-    const std::string& ifname, const AddrShard* old, const std::map<std::string, uint64_t>* order) {
-  std::map<std::string, std::shared_ptr<AddrEntry>> by_name;
-  auto entry = [&](const std::string& name) -> AddrEntry& {
-    auto& e = by_name[name];
-    if (!e) {
-      e = std::make_shared<AddrEntry>();
-      e->aobjname = name;
-    }
-    return *e;
-  };
-  for (const AddrObj* o : map_.addrs_of(ifname)) entry(o->aobjname).obj = *o;
+// The records of a shard, with their places.
+Service::OrderedRecords Service::records_of(const AddrShard& shard) {
+  OrderedRecords out;
+  shard.for_each([&](const AddrShard::EntryPtr& e) {
+    if (e->rec) out.emplace_back(e->rec, e->order);
+  });
+  return out;
+}
+
+// The store's records of ifname; old (the current snapshot's shard): a
+// record it has keeps its place, a new one comes last.
+Result<Service::OrderedRecords> Service::records_locked_(const std::string& ifname,
+                                                        const AddrShard* old) {
   auto recs = store_.addrs(ifname);  // in store order
   IPADM_TRY(recs);
-  std::vector<AddrEntry*> fresh;  // records without a place yet, in store order
+  OrderedRecords out;
+  out.reserve(recs->size());
   for (auto& r : *recs) {
-    AddrEntry& e = entry(r.aobjname);
     const AddrEntry* was = old ? old->find(r.aobjname) : nullptr;
-    auto given = order ? order->find(r.aobjname) : std::map<std::string, uint64_t>::const_iterator();
-    if (order && given != order->end()) e.order = given->second;
-    else if (was && was->rec) e.order = was->order;
-    else fresh.push_back(&e);
-    e.rec = std::move(r);
+    const uint64_t order = was && was->rec ? was->order : store_order_next_++;
+    out.emplace_back(std::make_shared<const store::AddrRecord>(std::move(r)), order);
   }
-  for (AddrEntry* e : fresh) e->order = store_order_next_++;
-  if (by_name.empty()) return std::shared_ptr<const AddrShard>();
+  return out;
+}
+
+// Every object of ifname with its record from recs (nullptr: none).
+Result<std::shared_ptr<const AddrShard>> Service::build_shard_locked_(const std::string& ifname,
+                                                                     OrderedRecords recs) {
+  // Objects (the map iterates by name) merged with the records by name.
+  std::vector<const AddrObj*> objs = map_.addrs_of(ifname);
+  std::sort(recs.begin(), recs.end(),
+            [](const auto& x, const auto& y) { return x.first->aobjname < y.first->aobjname; });
+  std::vector<std::shared_ptr<AddrEntry>> entries;
+  entries.reserve(std::max(objs.size(), recs.size()));
+  size_t i = 0, j = 0;
+  while (i < objs.size() || j < recs.size()) {
+    auto e = std::make_shared<AddrEntry>();
+    const bool take_obj =
+        i < objs.size() && (j == recs.size() || objs[i]->aobjname <= recs[j].first->aobjname);
+    const bool take_rec =
+        j < recs.size() && (i == objs.size() || recs[j].first->aobjname <= objs[i]->aobjname);
+    if (take_obj) e->obj = *objs[i++];
+    if (take_rec) {
+      e->rec = std::move(recs[j].first);
+      e->order = recs[j++].second;
+    }
+    e->aobjname = e->obj ? e->obj->aobjname : e->rec->aobjname;
+    entries.push_back(std::move(e));
+  }
+  if (entries.empty()) return std::shared_ptr<const AddrShard>();
   {
     // One read of the props table for a large interface, not one per object.
     std::optional<PropService::PrefetchScope> prefetch;
-    if (by_name.size() > 16) prefetch.emplace(props_);
-    for (auto& [name, e] : by_name) {
+    if (entries.size() > 16) prefetch.emplace(props_);
+    const bool no_props = props_.no_addr_props();
+    for (auto& e : entries) {
       if (!e->obj) continue;
-      e->pflags = props_.addr_prop_flags(name);
-      if (const char* st = dad4_state_locked_(name)) e->dad4 = st;
+      if (!no_props) e->pflags = props_.addr_prop_flags(e->aobjname);
+      if (const char* st = dad4_state_locked_(e->aobjname)) e->dad4 = st;
     }
   }
-  auto shard = std::make_shared<AddrShard>();
-  shard->entries.reserve(by_name.size());
-  for (auto& [name, e] : by_name) shard->entries.push_back(std::move(e));
-  return std::shared_ptr<const AddrShard>(std::move(shard));
+  return std::make_shared<const AddrShard>(
+      AddrShard::of(std::vector<AddrShard::EntryPtr>(entries.begin(), entries.end())));
 }
 
 }  // namespace ipadm::core

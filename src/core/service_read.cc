@@ -82,11 +82,11 @@ class SnapshotObjects : public AddrObjects {
   }
   void each(const std::function<void(const AddrObj&)>& fn) override {
     for (const AddrShard* sh : shards_)
-      for (const auto& e : sh->entries)
-        if (e->obj && wanted(*e)) {
-          entry_of_[&*e->obj] = e.get();
-          fn(*e->obj);
-        }
+      sh->for_each([&](const AddrShard::EntryPtr& e) {
+        if (!e->obj || !wanted(*e)) return;
+        entry_of_[&*e->obj] = e.get();
+        fn(*e->obj);
+      });
   }
   const store::AddrRecord* record(const AddrObj& o) override {
     const AddrEntry* e = entry_of_.at(&o);
@@ -95,8 +95,9 @@ class SnapshotObjects : public AddrObjects {
   void each_unknown(const std::function<void(const store::AddrRecord&)>& fn) override {
     std::vector<const AddrEntry*> recs;  // in store order
     for (const AddrShard* sh : shards_)
-      for (const auto& e : sh->entries)
+      sh->for_each([&](const AddrShard::EntryPtr& e) {
         if (e->rec && !e->obj && wanted(*e)) recs.push_back(e.get());
+      });
     std::sort(recs.begin(), recs.end(),
               [](const AddrEntry* x, const AddrEntry* y) { return x->order < y->order; });
     for (const AddrEntry* e : recs) fn(*e->rec);
@@ -127,13 +128,13 @@ class SnapshotObjects : public AddrObjects {
     if (it != owners_.end()) return it->second;
     Owners& ow = owners_[ifname];
     if (const AddrShard* sh = snap_.shard(ifname)) {
-      for (const auto& e : sh->entries) {
-        if (!e->obj || !(e->obj->flags & kActive)) continue;
+      sh->for_each([&](const AddrShard::EntryPtr& e) {
+        if (!e->obj || !(e->obj->flags & kActive)) return;
         const AddrObj& o = *e->obj;
         entry_of_[&o] = e.get();
         if (o.family != 0) ow.by_kernel.emplace_back(Key{o.local, o.prefixlen}, e.get());
         if (o.atype == AddrType::Addrconf && !ow.addrconf) ow.addrconf = e.get();
-      }
+      });
       std::sort(ow.by_kernel.begin(), ow.by_kernel.end(),
                 [](const auto& x, const auto& y) { return x.first < y.first; });
     }

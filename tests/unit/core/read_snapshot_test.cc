@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -131,25 +133,25 @@ TEST_F(ReadSnapshotTest, PublishingSharesWhatDidNotChange) {
   }
   auto s1 = svc_->read_snapshot();
   ASSERT_TRUE(s1 && s1->shard("veth0"));
-  ASSERT_EQ(s1->shard("veth0")->entries.size(), 40u);
+  ASSERT_EQ(s1->shard("veth0")->size(), 40u);
   ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/new", "10.0.1.1/32")).is_ok());
   auto s2 = svc_->read_snapshot();
   ASSERT_NE(s1, s2);
   const AddrShard* sh = s2->shard("veth0");
-  ASSERT_EQ(sh->entries.size(), 41u);
+  ASSERT_EQ(sh->size(), 41u);
   int shared = 0;
-  for (const auto& e : s1->shard("veth0")->entries)
-    for (const auto& f : sh->entries)
-      if (e == f) ++shared;
+  s1->shard("veth0")->for_each([&](const AddrShard::EntryPtr& e) {
+    sh->for_each([&](const AddrShard::EntryPtr& f) { shared += e == f; });
+  });
   EXPECT_EQ(shared, 40) << "the other objects' entries are the same, not copies";
   const AddrEntry* e = sh->find("veth0/new");
   ASSERT_TRUE(e && e->obj && e->rec);
   // The new record comes last in store order.
-  for (const auto& f : sh->entries) {
+  sh->for_each([&](const AddrShard::EntryPtr& f) {
     if (f.get() != e) {
       EXPECT_LT(f->order, e->order);
     }
-  }
+  });
   // A read changes nothing: no new snapshot.
   states();
   EXPECT_EQ(svc_->read_snapshot(), s2);
@@ -173,6 +175,44 @@ TEST_F(ReadSnapshotTest, PublishingSharesWhatDidNotChange) {
   ASSERT_TRUE(svc_->delete_if(di).is_ok());
   EXPECT_FALSE(svc_->read_snapshot()->shard("veth0"));
   EXPECT_FALSE(svc_->read_snapshot()->ifs.count("veth0"));
+}
+
+// A shard of 10,000 entries: a change copies one chunk and the chunk
+// pointers; finds, inserts, replacements and erasures keep the name order.
+TEST(AddrShard, AChangeCopiesOneChunk) {
+  auto entry = [](int i) {
+    auto e = std::make_shared<AddrEntry>();
+    char name[32];
+    std::snprintf(name, sizeof name, "veth0/a%05d", i);
+    e->aobjname = name;
+    return AddrShard::EntryPtr(std::move(e));
+  };
+  std::vector<AddrShard::EntryPtr> sorted;
+  for (int i = 0; i < 10000; i += 2) sorted.push_back(entry(i));  // even numbers
+  const AddrShard old = AddrShard::of(sorted);
+  ASSERT_EQ(old.size(), 5000u);
+  AddrShard s = old;
+  s.put("veth0/a00101", entry(101));  // an insert in the middle
+  EXPECT_EQ(s.size(), 5001u);
+  size_t same = 0;
+  for (const auto& c : s.chunks())
+    for (const auto& d : old.chunks()) same += c == d;
+  EXPECT_EQ(same, old.chunks().size() - 1) << "one chunk copied, the others shared";
+  ASSERT_TRUE(s.find("veth0/a00101"));
+  EXPECT_FALSE(old.find("veth0/a00101"));
+  EXPECT_FALSE(s.find("veth0/a00103"));
+  s.put("veth0/a00100", nullptr);  // an erasure
+  s.put("veth0/a09999", entry(9999));  // after every name
+  s.put("veth0/a00000", entry(0));     // a replacement
+  for (int i = 1; i < 2000; i += 2) s.put(entry(i)->aobjname, entry(i));  // chunks split
+  std::vector<std::string> names;
+  s.for_each([&](const AddrShard::EntryPtr& e) { names.push_back(e->aobjname); });
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(names.size(), s.size());
+  EXPECT_EQ(s.size(), 5000u + 1 - 1 + 1 + 999);
+  for (const auto& c : s.chunks()) EXPECT_LE(c->size(), 2 * AddrShard::kChunk);
+  EXPECT_FALSE(s.find("veth0/a00100"));
+  EXPECT_TRUE(s.find("veth0/a01999") && s.find("veth0/a09999") && s.find("veth0/a00000"));
 }
 
 }  // namespace
