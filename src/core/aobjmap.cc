@@ -88,6 +88,12 @@ Status AddrObjMap::mirror_addrs(const std::vector<AddrObj>& objs) {
 void AddrObjMap::commit_addrs(const std::vector<AddrObj>& objs,
                               std::vector<std::optional<AddrObj>>* replaced) {
   if (replaced) replaced->assign(objs.size(), std::nullopt);
+  // A bulk commit (enable-if, restore) notes its interfaces whole, not
+  // thousands of names.
+  const bool bulk = objs.size() > kBulk;
+  if (bulk)
+    for (const AddrObj& o : objs) touched_.whole.insert(o.ifname);
+  bulk_ = bulk;
   for (size_t i = 0; i < objs.size(); ++i) {  // one search per object (boot restore: thousands)
     const AddrObj& o = objs[i];
     auto it = addrs_.lower_bound(o.aobjname);
@@ -100,6 +106,7 @@ void AddrObjMap::commit_addrs(const std::vector<AddrObj>& objs,
     }
     index_insert_(it->second);
   }
+  bulk_ = false;
 }
 
 void AddrObjMap::rollback_addrs(const std::vector<AddrObj>& objs,
@@ -141,12 +148,12 @@ Status AddrObjMap::erase_addr(const std::string& aobjname) {
 
 void AddrObjMap::index_insert_(const AddrObj& o) {
   // Every change of an object passes here (after load(), "all" says it).
-  if (!touched_.all) touched_.aobjnames.insert(o.aobjname);
+  if (!touched_.all && !bulk_) touched_.aobjnames.insert(o.aobjname);
   if (o.family != 0) by_kernel_[key_of(o)] = o.aobjname;
 }
 
 void AddrObjMap::index_erase_(const AddrObj& o) {
-  if (!touched_.all) touched_.aobjnames.insert(o.aobjname);
+  if (!touched_.all && !bulk_) touched_.aobjnames.insert(o.aobjname);
   auto it = by_kernel_.find(key_of(o));
   if (it != by_kernel_.end() && it->second == o.aobjname) by_kernel_.erase(it);
 }

@@ -86,6 +86,8 @@ class AddrObjMap {
   std::map<KernelKey, std::string> by_kernel_;
   std::map<std::string, std::string> loaded_values_;
   Touched touched_;
+  static constexpr size_t kBulk = 64;  // commit_addrs notes interfaces past this
+  bool bulk_ = false;                  // in a bulk commit_addrs
   std::vector<store::RouteRecord> loaded_routes_;
 };
 

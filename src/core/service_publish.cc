@@ -145,8 +145,9 @@ Result<std::shared_ptr<const AddrShard>> Service::build_shard_locked_(const std:
                                                                      OrderedRecords recs) {
   // Objects (the map iterates by name) merged with the records by name.
   std::vector<const AddrObj*> objs = map_.addrs_of(ifname);
-  std::sort(recs.begin(), recs.end(),
-            [](const auto& x, const auto& y) { return x.first->aobjname < y.first->aobjname; });
+  auto by_name = [](const auto& x, const auto& y) { return x.first->aobjname < y.first->aobjname; };
+  if (!std::is_sorted(recs.begin(), recs.end(), by_name))  // a snapshot's are already
+    std::sort(recs.begin(), recs.end(), by_name);
   std::vector<std::shared_ptr<AddrEntry>> entries;
   entries.reserve(std::max(objs.size(), recs.size()));
   size_t i = 0, j = 0;
