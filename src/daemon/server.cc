@@ -141,16 +141,19 @@ void Server::accept_one_() {
   if (verdict != Admission::Verdict::Admit) {
     log_peer(PeerEvent::Refused, "pid %d uid %u: connection refused (%s)", peer->pid, peer->uid,
              std::string(verdict_name(verdict)).c_str());
-    if (refusing_.fetch_add(1) >= max_refusing) {
-      --refusing_;
+    // The count outlives the Server: a refusal's thread is detached and may
+    // end after serve() returned.
+    auto refusing = refusing_;
+    if (refusing->fetch_add(1) >= max_refusing) {
+      --*refusing;
       close(cfd);
       return;
     }
-    if (!spawn([this, cfd, detail = admission_->refusal(verdict)] {
+    if (!spawn([refusing, cfd, detail = admission_->refusal(verdict)] {
           refuse_(cfd, detail);
-          --refusing_;
+          --*refusing;
         })) {
-      --refusing_;
+      --*refusing;
       close(cfd);
     }
     return;

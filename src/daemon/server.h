@@ -76,7 +76,7 @@ class Server {
  private:
   struct Conn;
   void accept_one_();
-  void refuse_(int fd, const std::string& detail);
+  static void refuse_(int fd, const std::string& detail);
   void serve_conn_(Conn& conn);
   bool handle_one_(Conn& conn, const std::string& bytes);
   rpc::Reply run_(const rpc::Request& req);
@@ -90,7 +90,8 @@ class Server {
   std::string path_;
   std::shared_ptr<Admission> admission_;
   std::shared_ptr<ReplyBudget> budget_;
-  std::atomic<int> refusing_{0};
+  // Refusals being answered (max_refusing); shared with their threads.
+  std::shared_ptr<std::atomic<int>> refusing_ = std::make_shared<std::atomic<int>>(0);
   // Unauthorized requests in the Service at once (kUnauthorizedInService).
   SlotGate unauthorized_gate_{kUnauthorizedInService};
   // Size of the last reply to an unauthorized peer, by request type.

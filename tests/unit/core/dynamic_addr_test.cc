@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <set>
 #include <thread>
 
@@ -25,6 +27,7 @@ class FakeAgent : public dhcp::Agent {
  public:
   Status start(const dhcp::Params& p) override {
     started.push_back(p);
+    ++started_count;
     running_.insert(p.aobjname);
     ++generation;
     return start_status;
@@ -51,7 +54,9 @@ class FakeAgent : public dhcp::Agent {
   std::vector<std::pair<std::string, bool>> stopped;
   std::vector<std::string> waited, renewed;
   Status start_status;
-  uint64_t generation = 0;
+  // Read by a test's "server" thread while the Service calls start().
+  std::atomic<uint64_t> generation{0};
+  std::atomic<size_t> started_count{0};
 
  private:
   std::set<std::string> running_;
@@ -178,7 +183,7 @@ TEST_F(DynamicAddrTest, DhcpWaitTimesOutSoftlyOrEndsWithTheLease) {
     return d;
   }()).is_ok());
   std::thread server([&] {
-    for (int i = 0; i < 500 && agent_.started.size() < 2; ++i)
+    for (int i = 0; i < 500 && agent_.started_count < 2; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     svc_->on_dhcp_event(bound("192.0.2.60"));
   });

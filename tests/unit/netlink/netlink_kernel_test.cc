@@ -387,7 +387,7 @@ TEST_F(NetlinkKernelTest, EventsFollowLinksThatComeAndGo) {
   EventsRun r;
   r.start();
   ASSERT_TRUE(r.wait([&] { return r.initial_done_; }));
-  EXPECT_TRUE(r.saw(LinkNotice::Kind::kAppeared, "nlt0"));  // the first dump
+  EXPECT_TRUE(r.wait([&] { return r.saw(LinkNotice::Kind::kAppeared, "nlt0"); }));  // the first dump
   ASSERT_EQ(sh("ip link del nlt0"), 0);
   EXPECT_TRUE(r.wait([&] { return r.saw(LinkNotice::Kind::kGone, "nlt0"); }));
   ASSERT_EQ(sh("ip link add tmp8 type veth peer name tmp9"), 0);
