@@ -380,8 +380,10 @@ class Service {
                                              const rpc::ShowAddrReq& req);
   // The kernel for show-if / show-addr: every link and the addresses of
   // ifname ("": all; none without with_addrs), from the view source, else
-  // a dump (under the lock: kernel_ is not thread-safe).
-  Result<KernelView> kernel_for_read_(const std::string& ifname, bool with_addrs);
+  // a dump under the lock (kernel_ is not thread-safe; locked: the caller
+  // holds it).
+  Result<KernelView> kernel_for_read_(const std::string& ifname, bool with_addrs,
+                                      bool locked = false);
   Status create_addr_locked_(const rpc::CreateAddrReq& req);
   Status delete_addr_locked_(const rpc::DeleteAddrReq& req);
   Status up_addr_locked_(const rpc::AddrObjReq& req);

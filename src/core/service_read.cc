@@ -16,8 +16,10 @@ std::shared_ptr<const ReadSnapshot> Service::snapshot_for_read_() {
   return snaps_.load();
 }
 
-Result<KernelView> Service::kernel_for_read_(const std::string& ifname, bool with_addrs) {
+Result<KernelView> Service::kernel_for_read_(const std::string& ifname, bool with_addrs,
+                                             bool locked) {
   if (KernelViewSource* src = view_source_.load()) return src->kernel_view(ifname, with_addrs);
+  if (locked) return KernelView::read(kernel_);
   std::lock_guard lock(mu_);
   return KernelView::read(kernel_);
 }
@@ -50,8 +52,7 @@ Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
 Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& req) {
   if (!publishing_.exchange(true)) touched_.all = true;
   publish_locked_();  // what this locked section changed so far
-  auto kv = view_source_.load() ? view_source_.load()->kernel_view("", true)
-                                : KernelView::read(kernel_);
+  auto kv = kernel_for_read_("", true, true);
   IPADM_TRY(kv);
   auto snap = snaps_.load();
   if (!snap) return Status(Errc::Failure, "cannot read the store");
