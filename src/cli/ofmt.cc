@@ -96,10 +96,14 @@ void OutputSpec::append_line(std::string& line, std::span<const std::string_view
       return;
     }
     for (size_t i = 0; i < n; i++) {
-      for (char c : values[i]) {
-        if (c == ':' || c == '\\') line += '\\';
-        line += c;
+      std::string_view v = values[i];
+      for (size_t at; (at = v.find_first_of(":\\")) != std::string_view::npos;
+           v.remove_prefix(at + 1)) {
+        line += v.substr(0, at);
+        line += '\\';
+        line += v[at];
       }
+      line += v;
       if (i + 1 < n) line += ':';
     }
     return;

@@ -26,11 +26,34 @@ std::optional<IpAddr> IpAddr::parse(std::string_view text) {
   return std::nullopt;
 }
 
+static_assert(IpAddr::kTextMax == INET6_ADDRSTRLEN);
+
+size_t IpAddr::format(char* buf) const {
+  if (family == AF_INET) {  // inet_ntop's dotted quad, without its printf
+    char* p = buf;
+    for (int i = 0; i < 4; i++) {
+      unsigned v = bytes[static_cast<size_t>(i)];
+      if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+      if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+      *p++ = static_cast<char>('0' + v % 10);
+      if (i < 3) *p++ = '.';
+    }
+    *p = 0;
+    return static_cast<size_t>(p - buf);
+  }
+  if ((family != AF_INET && family != AF_INET6) ||
+      !inet_ntop(family, bytes.data(), buf, kTextMax)) {
+    buf[0] = '?';
+    buf[1] = 0;
+    return 1;
+  }
+  return strlen(buf);
+}
+
 std::string IpAddr::to_string() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (family != AF_INET && family != AF_INET6) return "?";
-  inet_ntop(family, bytes.data(), buf, sizeof(buf));
-  return buf;
+  char buf[kTextMax];
+  size_t n = format(buf);
+  return std::string(buf, n);
 }
 
 bool IpAddr::is_zero() const {

@@ -20,6 +20,10 @@ struct IpAddr {
 
   static std::optional<IpAddr> parse(std::string_view text);  // numeric only
   std::string to_string() const;
+  // to_string's text into buf, which holds kTextMax bytes (with the NUL);
+  // returns its length. For hot paths: no allocation.
+  static constexpr size_t kTextMax = 46;  // INET6_ADDRSTRLEN
+  size_t format(char* buf) const;
   int max_prefixlen() const { return family == 2 /* AF_INET */ ? 32 : 128; }
   size_t size() const { return max_prefixlen() / 8; }
   bool is_zero() const;

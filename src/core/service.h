@@ -26,6 +26,7 @@
 
 #include "common/objects.h"
 #include "common/status.h"
+#include "core/addr_listing.h"
 #include "core/aobjmap.h"
 #include "core/checkpoint.h"
 #include "core/dad4.h"
@@ -205,7 +206,10 @@ class Service {
   // addresses are not probed (unit tests, FakeKernel). Set before serving.
   void set_dad4(std::unique_ptr<Dad4> d) { dad4_ = std::move(d); }
   Status delete_addr(const rpc::DeleteAddrReq& req);
+  // show-addr, whole; or as a listing to send a part at a time (the
+  // daemon's RPC: core/addr_listing.h). Errors come before any row.
   Result<rpc::ShowAddrReply> show_addr(const rpc::ShowAddrReq& req);
+  Result<std::unique_ptr<AddrListing>> show_addr_listing(const rpc::ShowAddrReq& req);
   Status up_addr(const rpc::AddrObjReq& req);
   Status down_addr(const rpc::AddrObjReq& req);
   Status disable_addr(const rpc::AddrObjReq& req);
@@ -375,9 +379,9 @@ class Service {
   // their recovery probe; puts back a recovered one. Takes mu_.
   void on_dad4_verdicts_(int ifindex, std::vector<Dad4Verdict> verdicts);
   Result<rpc::ShowAddrReply> show_addr_locked_(const rpc::ShowAddrReq& req);
-  // show-addr's rows from a snapshot and a kernel view (service_read.cc).
-  Result<rpc::ShowAddrReply> show_addr_from_(const ReadSnapshot& snap, const KernelView& kv,
-                                             const rpc::ShowAddrReq& req);
+  // show-addr's listing of a snapshot and a kernel view (service_read.cc).
+  Result<std::unique_ptr<AddrListing>> addr_listing_(std::shared_ptr<const ReadSnapshot> snap,
+                                                     KernelView kv, const rpc::ShowAddrReq& req);
   // The kernel for show-if / show-addr: every link and the addresses of
   // ifname ("": all; none without with_addrs), from the view source, else
   // a dump under the lock (kernel_ is not thread-safe; locked: the caller

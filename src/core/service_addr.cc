@@ -335,7 +335,7 @@ Status Service::reconcile_locked_() {
   auto view = KernelView::read(kernel_);
   IPADM_TRY(view);
   std::set<std::tuple<std::string, IpAddr, int>> in_kernel;
-  for (auto& a : view->addrs)
+  for (auto& a : view->addrs())
     if (const netlink::Link* l = view->link(a.ifindex))
       in_kernel.insert({l->ifname, a.local, a.prefixlen});
   std::vector<AddrObj> updown;

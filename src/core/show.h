@@ -1,9 +1,12 @@
-// show-if / show-addr rows: pure functions from a snapshot of the kernel, the
-// map and the store to the display rows (states and flag letters of spec 2.4,
-// derived from the kernel: IFF_UP/RUNNING, IFA_F_TENTATIVE/DADFAILED).
+// show-if rows, and the kernel view show-if and show-addr read (the
+// show-addr rows: core/addr_rows.h): pure functions from a snapshot of the
+// kernel, the map and the store to the display rows (states and flag letters
+// of spec 2.4, derived from the kernel: IFF_UP/RUNNING,
+// IFA_F_TENTATIVE/DADFAILED).
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,10 +26,21 @@ struct AddrFamilies {
   static AddrFamilies of(const std::vector<netlink::Addr>& addrs);
 };
 
+// Whether show-addr lists kernel address a (and show-if counts it): every
+// address but 0.0.0.0 and ::.
+bool listed_addr(const netlink::Addr& a);
+
 // One consistent read of links and addresses.
 struct KernelView {
   std::vector<netlink::Link> links;
-  std::vector<netlink::Addr> addrs;
+  // The addresses in dump order (never null): shared, because the LiveView
+  // keeps its dump order between changes and every reader uses that copy.
+  std::shared_ptr<const std::vector<netlink::Addr>> addr_list = no_addrs();
+  const std::vector<netlink::Addr>& addrs() const { return *addr_list; }
+  void set_addrs(std::vector<netlink::Addr> v) {
+    addr_list = std::make_shared<const std::vector<netlink::Addr>>(std::move(v));
+  }
+  static const std::shared_ptr<const std::vector<netlink::Addr>>& no_addrs();
   // Set by a reader that knows them without every address (the LiveView
   // counts them); else they come from addrs.
   std::optional<AddrFamilies> fams;
@@ -43,41 +57,6 @@ std::vector<rpc::IfInfo> if_rows(const KernelView& kv, const std::map<std::strin
                                  const std::vector<store::IfRecord>& persisted,
                                  const std::string& filter,
                                  const std::set<std::string>& l3protected = {});
-
-struct AddrFilter {
-  std::string aobjname;  // one object
-  std::string ifname;    // one interface ("IF/")
-};
-
-// Addresses: every kernel address (unowned ones as "IF/?", never 0.0.0.0 or
-// ::), plus known objects absent from the kernel (disabled or down), plus
-// persistent objects the daemon does not know yet (disabled after a reboot).
-std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map,
-                                     const std::vector<store::AddrRecord>& persisted,
-                                     const AddrFilter& filter);
-
-// The address objects addr_rows reads, wherever they are kept (the map and
-// the store's records, or a read snapshot's shards).
-class AddrObjects {
- public:
-  virtual ~AddrObjects() = default;
-  // The active object owning kernel address a of link ifname (addr_owner's
-  // rule), or nullptr.
-  virtual const AddrObj* owner(const std::string& ifname, const netlink::Addr& a) = 0;
-  // Calls fn for every object, in aobjname order.
-  virtual void each(const std::function<void(const AddrObj&)>& fn) = 0;
-  // The store's record of object o (one of those given out), or nullptr.
-  virtual const store::AddrRecord* record(const AddrObj& o) = 0;
-  // Calls fn for every record without an object (persistent objects the
-  // daemon does not know), in store order.
-  virtual void each_unknown(const std::function<void(const store::AddrRecord&)>& fn) = 0;
-  // Finishes the row of a managed object (letters and states kept
-  // elsewhere); the default does nothing.
-  virtual void decorate(const AddrObj& o, rpc::AddrInfo* row);
-};
-// Appends the rows to *out.
-void addr_rows(const KernelView& kv, AddrObjects& objs, const AddrFilter& filter,
-               google::protobuf::RepeatedPtrField<rpc::AddrInfo>* out);
 
 // "bm--------46"-style letters (exposed for tests).
 std::string if_current_flags(uint32_t iff, bool v4, bool v6, bool l3protected = false);

@@ -81,7 +81,7 @@ Result<core::KernelView> KernelFollower::kernel_view(const std::string& ifname,
     auto snap = view_.snapshot(ifname, with_addrs);
     core::KernelView kv;
     kv.links = std::move(snap.links);
-    kv.addrs = std::move(snap.addrs);
+    kv.addr_list = std::move(snap.addrs);
     kv.fams = core::AddrFamilies{std::move(snap.with_v4), std::move(snap.with_v6)};
     return kv;
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/protocol.h"
+#include "daemon/listing_reply.h"
 
 namespace ipadm::daemon {
 
@@ -53,6 +54,13 @@ Status result_of(core::Service& svc, const R& req, P* reply) {
   return Status::ok();
 }
 
+Result<std::unique_ptr<ReplySource>> open_show_addr(core::Service& svc, const R& req) {
+  auto listing = svc.show_addr_listing(req.show_addr());
+  IPADM_TRY(listing);
+  return std::unique_ptr<ReplySource>(
+      std::make_unique<AddrListingReply>(req.id(), std::move(*listing)));
+}
+
 Status run_restore(core::Service& svc, const R&, P* reply) {
   auto r = svc.restore();
   if (!r) return r.status();
@@ -93,8 +101,9 @@ constexpr Method kMethods[] = {
     // ---- addresses ----
     {R::kCreateAddr, kWrite, status_of<&S::create_addr, &R::create_addr>, {}},
     {R::kDeleteAddr, kWrite, status_of<&S::delete_addr, &R::delete_addr>, {}},
-    {R::kShowAddr, kRead, result_of<&S::show_addr, &R::show_addr, &P::mutable_show_addr>,
-     list<P::kShowAddr>([](P& r) { return r.mutable_show_addr()->mutable_addrs(); })},
+    {R::kShowAddr, kRead, nullptr,
+     list<P::kShowAddr>([](P& r) { return r.mutable_show_addr()->mutable_addrs(); }),
+     open_show_addr},
     {R::kUpAddr, kWrite, status_of<&S::up_addr, &R::up_addr>, {}},
     {R::kDownAddr, kWrite, status_of<&S::down_addr, &R::down_addr>, {}},
     {R::kEnableAddr, kWrite, status_of<&S::enable_addr, &R::enable_addr>, {}},

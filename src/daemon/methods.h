@@ -6,15 +6,19 @@
 //               group, see peer.h);
 //   run      -- the Service handler; fills the reply body on success;
 //   list     -- for a reply that may outgrow one datagram, its repeated
-//               field (ReplyChunker cuts it); none for small replies.
+//               field (ReplyChunker cuts it); none for small replies;
+//   open     -- instead of run, for a listing sent as it is built
+//               (listing_reply.h): opens it, or says why not.
 // A request type without a row is refused (the connection ends); a unit
 // test checks that every Request body field of proto/ipmgmt.proto has one.
 #pragma once
 
+#include <memory>
 #include <span>
 
 #include "common/status.h"
 #include "core/service.h"
+#include "daemon/reply_source.h"
 #include "ipmgmt.pb.h"
 
 namespace ipadm::daemon {
@@ -38,6 +42,8 @@ struct Method {
   // nullptr for Hello, which the server answers itself.
   Status (*run)(core::Service& svc, const rpc::Request& req, rpc::Reply* reply);
   ListField list;
+  Result<std::unique_ptr<ReplySource>> (*open)(core::Service& svc,
+                                               const rpc::Request& req) = nullptr;
 };
 
 std::span<const Method> methods();

@@ -216,9 +216,9 @@ void Server::serve_conn_(Conn& conn) {
   }
 }
 
-rpc::Reply Server::run_(const rpc::Request& req) {
+std::unique_ptr<ReplySource> Server::run_(const rpc::Request& req) {
   std::shared_lock lock(inflight_);
-  return dispatch(svc_, req);
+  return answer(svc_, req);
 }
 
 // Reads and answers one request. Returns false when the connection must end.
@@ -280,7 +280,7 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
     req.mutable_import_conf()->set_text(conn.import.take());
   }
   if (!conn.authorized) return answer_unauthorized_(conn, req);
-  return send_reply_(conn, run_(req));
+  return send_source_(conn, *run_(req));
 }
 
 // Unauthorized peers: at most kUnauthorizedInService of their requests are
@@ -301,27 +301,28 @@ bool Server::answer_unauthorized_(Conn& conn, const rpc::Request& req) {
     charged = guess;
   }
   for (;;) {
-    rpc::Reply reply;
+    std::unique_ptr<ReplySource> reply;
     {
       std::lock_guard gate(unauthorized_gate_);
       reply = run_(req);
     }
-    size_t n = reply.ByteSizeLong();
+    size_t n = reply->held_bytes();
     estimate.store(n);
     if (n <= kReplyChunk) {
       if (charged) budget_->release(charged);
-      return send_reply_(conn, std::move(reply));
+      return send_source_(conn, *reply);
     }
     if (charged) {
       budget_->recharge(charged, n);
     } else if (!budget_->try_charge(n)) {
-      reply = rpc::Reply();
+      reply.reset();
       if (!budget_->charge_when_fits(n, until)) return refuse_for_budget_(conn, req);
       charged = n;
       continue;  // build it again, charged
     }
     charged = n;
-    bool ok = send_reply_(conn, std::move(reply));
+    bool ok = send_source_(conn, *reply);
+    reply.reset();
     budget_->release(charged);
     return ok;
   }
@@ -337,11 +338,15 @@ bool Server::refuse_for_budget_(Conn& conn, const rpc::Request& req) {
   return send_reply_(conn, std::move(reply));
 }
 
-// Sends a reply in datagrams, each built as the previous one is accepted.
 bool Server::send_reply_(Conn& conn, rpc::Reply reply) {
   ReplyChunker chunks(std::move(reply));
+  return send_source_(conn, chunks);
+}
+
+// Sends a reply in datagrams, each built as the previous one is accepted.
+bool Server::send_source_(Conn& conn, ReplySource& src) {
   std::string out;
-  while (auto part = chunks.next()) {
+  while (const rpc::Reply* part = src.next()) {
     if (!part->SerializeToString(&out) || out.size() > kMaxMessage) return false;
     switch (send_datagram(conn.fd, out, stall_timeout_ms)) {
       case Send::Sent:

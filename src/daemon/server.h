@@ -37,6 +37,7 @@
 #include "daemon/import_assembly.h"
 #include "daemon/peer.h"
 #include "daemon/reply_budget.h"
+#include "daemon/reply_source.h"
 #include "daemon/slot_gate.h"
 
 namespace ipadm::daemon {
@@ -79,10 +80,11 @@ class Server {
   static void refuse_(int fd, const std::string& detail);
   void serve_conn_(Conn& conn);
   bool handle_one_(Conn& conn, const std::string& bytes);
-  rpc::Reply run_(const rpc::Request& req);
+  std::unique_ptr<ReplySource> run_(const rpc::Request& req);
   bool answer_unauthorized_(Conn& conn, const rpc::Request& req);
   bool refuse_for_budget_(Conn& conn, const rpc::Request& req);
   bool send_reply_(Conn& conn, rpc::Reply reply);
+  bool send_source_(Conn& conn, ReplySource& src);
 
   core::Service& svc_;
   std::optional<gid_t> auth_gid_;

@@ -203,8 +203,26 @@ LiveView::Snapshot LiveView::snapshot(const std::string& ifname, bool with_addrs
     if (n[0] > 0) s.with_v4.insert(idx);
     if (n[1] > 0) s.with_v6.insert(idx);
   }
-  if (with_addrs && (ifname.empty() || ifindex != 0)) s.addrs = dump_order_locked_(ifindex);
+  if (!with_addrs || (!ifname.empty() && ifindex == 0)) {
+    s.addrs = std::make_shared<const std::vector<Addr>>();
+  } else if (ifname.empty()) {
+    s.addrs = order_locked_();
+  } else {
+    // One link's part of the whole order (it sorts by link first).
+    std::vector<Addr> mine;
+    for (const Addr& a : *order_locked_())
+      if (a.ifindex == ifindex) mine.push_back(a);
+    s.addrs = std::make_shared<const std::vector<Addr>>(std::move(mine));
+  }
   return s;
+}
+
+std::shared_ptr<const std::vector<Addr>> LiveView::order_locked_() const {
+  if (!order_ || order_generation_ != generation_) {
+    order_ = std::make_shared<const std::vector<Addr>>(dump_order_locked_(0));
+    order_generation_ = generation_;
+  }
+  return order_;
 }
 
 std::vector<Addr> LiveView::dump_order_locked_(int ifindex) const {

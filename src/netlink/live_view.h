@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -75,11 +76,12 @@ class LiveView {
   // 0.0.0.0 or :: of each family (by ifindex; what show-if needs of the
   // addresses, kept by count so it costs nothing per address); and, with
   // with_addrs, in dump order, the addresses of the link named ifname ("":
-  // of every link; none if no link has the name).
+  // of every link, shared with every reader until the next change; none if
+  // no link has the name).
   struct Snapshot {
     std::vector<Link> links;
     std::set<int> with_v4, with_v6;
-    std::vector<Addr> addrs;
+    std::shared_ptr<const std::vector<Addr>> addrs;  // never null
   };
   Snapshot snapshot(const std::string& ifname, bool with_addrs = true) const;
   // Bumped by every change: readers can tell whether their copy is current.
@@ -104,6 +106,10 @@ class LiveView {
   void put_addr_locked_(const Addr& a, uint64_t seq);
   void erase_addr_locked_(const AddrKey& k);
   std::vector<Addr> dump_order_locked_(int ifindex) const;
+  // Every address in dump order, computed once per generation.
+  std::shared_ptr<const std::vector<Addr>> order_locked_() const;
+  mutable std::shared_ptr<const std::vector<Addr>> order_;
+  mutable uint64_t order_generation_ = 0;
 
   std::map<AddrKey, AddrEntry> addrs_;
   std::map<int, std::array<int, 2>> listed_;  // by ifindex: listed IPv4, IPv6 addresses

@@ -155,13 +155,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (req.create_addr().wait().empty() || (w && *w != 0))
         req.mutable_create_addr()->set_wait("0");
     }
-    // The reply as the connection sends it: cut into datagrams.
-    daemon::ReplyChunker chunker(daemon::dispatch(svc, req));
+    // The reply as the connection sends it: in datagrams.
+    auto src = daemon::answer(svc, req);
     std::vector<rpc::Reply> replies;
-    while (auto r = chunker.next()) replies.push_back(std::move(*r));
+    while (const rpc::Reply* r = src->next()) replies.push_back(*r);
     FUZZ_CHECK(!replies.empty());
     for (const auto& r : replies) {
       FUZZ_CHECK(r.id() == req.id());
+      FUZZ_CHECK(r.more() == (&r != &replies.back()));
       FUZZ_CHECK(r.ByteSizeLong() <= kMaxMessage);
       FUZZ_CHECK(errc_name(static_cast<Errc>(r.status())) != "IPADM_UNKNOWN");
       if (verbose)

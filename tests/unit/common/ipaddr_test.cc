@@ -1,10 +1,28 @@
 #include "common/ipaddr.h"
 
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
 namespace ipadm {
+
+// format() (no allocation, its own IPv4 digits) writes what inet_ntop does.
+TEST(IpAddr, FormatIsInetNtop) {
+  const uint8_t octets[] = {0, 1, 9, 10, 42, 99, 100, 109, 110, 199, 200, 255};
+  char want[INET6_ADDRSTRLEN], got[IpAddr::kTextMax];
+  for (uint8_t a : octets)
+    for (uint8_t b : octets) {
+      IpAddr v4{AF_INET, {a, b, static_cast<uint8_t>(255 - a), static_cast<uint8_t>(b ^ 7)}};
+      ASSERT_TRUE(inet_ntop(AF_INET, v4.bytes.data(), want, sizeof(want)));
+      ASSERT_EQ(std::string(got, v4.format(got)), want);
+      EXPECT_EQ(v4.to_string(), want);
+    }
+  auto v6 = IpAddr::parse("2001:db8:ffff:ffff:ffff:ffff:ffff:fff1");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(std::string(got, v6->format(got)), "2001:db8:ffff:ffff:ffff:ffff:ffff:fff1");
+  EXPECT_EQ(std::string(got, IpAddr().format(got)), "?");
+}
 
 TEST(IpAddr, ParseFormat) {
   auto a = IpAddr::parse("192.0.2.10");

@@ -123,6 +123,73 @@ TEST_F(ReadSnapshotTest, ReadsAnswerWhileAWriteHoldsTheLockAndSeeItAfter) {
   EXPECT_EQ(states("veth0/b")["veth0/b"], "ok");
 }
 
+// A listing sent in parts (the daemon's show-addr) gives the rows of the
+// whole reply, in order, into one reused field; it keeps showing the
+// snapshot and kernel view it was opened on while writes go on.
+TEST_F(ReadSnapshotTest, AListingInPartsIsTheWholeReplyAsOfItsOpening) {
+  for (int i = 0; i < 300; i++)
+    ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/a" + std::to_string(i),
+                                                  "10.0." + std::to_string(i / 200) + "." +
+                                                      std::to_string(i % 200 + 1) + "/32"))
+                    .is_ok());
+  ASSERT_TRUE(svc_->disable_addr([] {
+    rpc::AddrObjReq r;
+    r.set_aobjname("veth0/a7");
+    r.set_temporary(true);
+    return r;
+  }()).is_ok());
+  auto whole = svc_->show_addr(rpc::ShowAddrReq());
+  ASSERT_TRUE(whole.is_ok());
+  ASSERT_EQ(whole->addrs_size(), 300);
+  EXPECT_EQ(whole->addrs(299).aobjname(), "veth0/a7") << "the disabled one comes last";
+
+  auto listing = svc_->show_addr_listing(rpc::ShowAddrReq());
+  ASSERT_TRUE(listing.is_ok());
+  // Writes after the opening are not in it.
+  ASSERT_TRUE(svc_->create_addr(static_addr_req("veth0/late", "10.9.9.9/32")).is_ok());
+  ASSERT_TRUE(svc_->delete_addr([] {
+    rpc::DeleteAddrReq r;
+    r.set_aobjname("veth0/a0");
+    return r;
+  }()).is_ok());
+  google::protobuf::RepeatedPtrField<rpc::AddrInfo> part;
+  std::vector<std::string> got;
+  int parts = 0;
+  for (bool more = true; more; parts++) {
+    part.Clear();  // keeps the elements: the next part reuses them
+    more = (*listing)->next(&part, 2048);
+    ASSERT_GT(part.size(), 0);
+    size_t bytes = 0;
+    for (const auto& row : part) {
+      got.push_back(row.SerializeAsString());
+      bytes += row.ByteSizeLong() + 3;
+    }
+    EXPECT_LT(bytes, 2048u + 200u) << "a part is about max_bytes";
+  }
+  EXPECT_GT(parts, 10);
+  ASSERT_EQ(got.size(), 300u);
+  for (int i = 0; i < 300; i++)
+    EXPECT_EQ(got[static_cast<size_t>(i)], whole->addrs(i).SerializeAsString()) << "row " << i;
+  EXPECT_GT((*listing)->held_bytes(), 300 * sizeof(netlink::Addr));
+}
+
+TEST_F(ReadSnapshotTest, AListingSaysItsErrorsBeforeAnyRow) {
+  rpc::ShowAddrReq q;
+  q.set_aobjname("veth0/none");
+  EXPECT_EQ(svc_->show_addr_listing(q).status().code(), Errc::NotFound);
+  q.set_aobjname("veth0/bad!name");
+  EXPECT_EQ(svc_->show_addr_listing(q).status().code(), Errc::InvalidArg);
+  q.set_aobjname("");
+  q.set_ifname("nosuch0");
+  EXPECT_EQ(svc_->show_addr_listing(q).status().code(), Errc::Enxio);
+  q.set_ifname("veth0");  // known, no address: no rows, no error
+  auto l = svc_->show_addr_listing(q);
+  ASSERT_TRUE(l.is_ok());
+  google::protobuf::RepeatedPtrField<rpc::AddrInfo> part;
+  EXPECT_FALSE((*l)->next(&part, 2048));
+  EXPECT_EQ(part.size(), 0);
+}
+
 TEST_F(ReadSnapshotTest, PublishingSharesWhatDidNotChange) {
   EXPECT_FALSE(svc_->read_snapshot()) << "nothing is published before publish() or a read";
   svc_->publish();

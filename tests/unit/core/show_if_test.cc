@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "core/show.h"
+#include "core/addr_rows.h"
 
 namespace ipadm::core {
 namespace {
@@ -27,7 +28,9 @@ class ShowIfTest : public ::testing::Test {
     x.family = family;
     x.local = *IpAddr::parse(a);
     x.prefixlen = family == AF_INET ? 24 : 64;
-    kv.addrs.push_back(x);
+    auto v = kv.addrs();
+    v.push_back(x);
+    kv.set_addrs(std::move(v));
   }
   void plumbed(const std::string& name) {
     IfObj o;

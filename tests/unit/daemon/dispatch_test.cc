@@ -1,10 +1,15 @@
-// ReplyChunker (datagram cutting) and the request field size limits.
+// ReplyChunker (datagram cutting), listings sent as built, and the request
+// field size limits.
 #include "daemon/dispatch.h"
 
 #include <gtest/gtest.h>
 
+#include <net/if.h>
+
 #include "common/protocol.h"
 #include "daemon/request_limits.h"
+#include "netlink/fake_kernel.h"
+#include "store/sqlite_store.h"
 
 namespace ipadm::daemon {
 namespace {
@@ -14,6 +19,58 @@ std::vector<rpc::Reply> drain(rpc::Reply r) {
   std::vector<rpc::Reply> out;
   while (auto p = c.next()) out.push_back(std::move(*p));
   return out;
+}
+
+// show-addr's datagrams are built as they are sent (AddrListingReply): each
+// fits, all but the last say more, and together they are the whole reply.
+TEST(ListingReplyTest, ShowAddrIsSentInDatagramsThatMakeTheWholeReply) {
+  netlink::FakeKernel kernel;
+  kernel.add_link("veth0", IFF_BROADCAST | IFF_MULTICAST);
+  auto st = store::SqliteStore::open(":memory:", store::OpenMode::ReadWrite);
+  ASSERT_TRUE(st.is_ok());
+  core::AddrObjMap map(nullptr);
+  core::Service svc(kernel, **st, map);
+  rpc::Request req;
+  req.mutable_create_if()->set_ifname("veth0");
+  ASSERT_EQ(dispatch(svc, req).status(), 0u);
+  for (int i = 0; i < 2000; i++) {
+    auto* c = req.mutable_create_addr();
+    c->set_aobjname("veth0/a" + std::to_string(i));
+    c->set_type("static");
+    c->set_local("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + "/32");
+    c->set_temporary(i % 2 == 0);
+    ASSERT_EQ(dispatch(svc, req).status(), 0u) << i;
+  }
+  req.set_id(42);
+  req.mutable_show_addr();
+  auto src = answer(svc, req);
+  std::vector<rpc::Reply> parts;
+  while (const rpc::Reply* p = src->next()) parts.push_back(*p);
+  ASSERT_GT(parts.size(), 2u);
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < parts.size(); i++) {
+    EXPECT_EQ(parts[i].id(), 42u);
+    EXPECT_EQ(parts[i].status(), 0u);
+    EXPECT_EQ(parts[i].more(), i + 1 < parts.size());
+    EXPECT_LE(parts[i].ByteSizeLong(), kMaxMessage);
+    EXPECT_GT(parts[i].ByteSizeLong(), i + 1 < parts.size() ? kReplyChunk / 2 : 0);
+    for (const auto& a : parts[i].show_addr().addrs()) rows.push_back(a.SerializeAsString());
+  }
+  auto whole = svc.show_addr(rpc::ShowAddrReq());
+  ASSERT_TRUE(whole.is_ok());
+  ASSERT_EQ(rows.size(), 2000u);
+  for (int i = 0; i < 2000; i++)
+    EXPECT_EQ(rows[static_cast<size_t>(i)], whole->addrs(i).SerializeAsString()) << i;
+  // dispatch() joins them.
+  EXPECT_EQ(dispatch(svc, req).show_addr().SerializeAsString(), whole->SerializeAsString());
+  // An error is one datagram.
+  req.mutable_show_addr()->set_aobjname("veth0/none");
+  src = answer(svc, req);
+  const rpc::Reply* e = src->next();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status(), static_cast<uint32_t>(Errc::NotFound));
+  EXPECT_FALSE(e->more());
+  EXPECT_EQ(src->next(), nullptr);
 }
 
 TEST(ReplyChunkerTest, SmallReplyIsOneDatagram) {

@@ -170,9 +170,19 @@ TEST(LiveView, DumpOrderFollowsTheKernelsLists) {
   EXPECT_EQ(text(v.dump_order()),
             (S{"2 192.0.2.10", "2 203.0.113.1", "2 192.0.2.11", "3 198.51.100.1", "2 2001:db8::9",
                "2 2001:db8::2", "2 fe80::1"}));
-  EXPECT_EQ(text(v.snapshot("veth1").addrs), (S{"3 198.51.100.1"}));
-  EXPECT_TRUE(v.snapshot("nosuch").addrs.empty());
+  EXPECT_EQ(text(*v.snapshot("veth1").addrs), (S{"3 198.51.100.1"}));
+  EXPECT_TRUE(v.snapshot("nosuch").addrs->empty());
   EXPECT_EQ(v.snapshot("nosuch").links.size(), 2u);
+  // Readers share one copy of the order until the next change.
+  auto first = v.snapshot("").addrs;
+  EXPECT_EQ(text(*first), text(v.dump_order()));
+  EXPECT_EQ(v.snapshot("").addrs, first);
+  v.on_del_addr(addr(2, "203.0.113.1", 24));
+  auto second = v.snapshot("").addrs;
+  EXPECT_NE(second, first);
+  EXPECT_EQ(text(*second), (S{"2 192.0.2.10", "2 192.0.2.11", "3 198.51.100.1", "2 2001:db8::9",
+                              "2 2001:db8::2", "2 fe80::1"}));
+  EXPECT_EQ(first->size(), 7u) << "a reader's copy does not change under it";
 }
 
 }  // namespace
