@@ -67,9 +67,9 @@ void SnapshotObjects::decorate(const AddrObj& o, rpc::AddrInfo* row) {
   if (!e.dad4.empty()) row->set_state(e.dad4);
 }
 
-size_t SnapshotObjects::index_bytes() const {
-  size_t n = entry_of_.size() * 32;
-  for (const auto& [name, ow] : owners_) n += ow.by_kernel.capacity() * sizeof(ow.by_kernel[0]);
+size_t SnapshotObjects::entries() const {
+  size_t n = 0;
+  for (const AddrShard* sh : shards_) n += sh->size();
   return n;
 }
 
@@ -100,8 +100,10 @@ AddrListing::AddrListing(std::shared_ptr<const ReadSnapshot> snap, KernelView kv
       cursor_(kv_, objs_, std::move(filter)) {}
 
 size_t AddrListing::held_bytes() const {
-  return sizeof(*this) + kv_.addrs().size() * sizeof(netlink::Addr) +
-         kv_.links.capacity() * sizeof(netlink::Link) + objs_.index_bytes();
+  // An object's index entries (owner, entry, shown, listed: about 100
+  // bytes); a kernel address, and its share of them.
+  return sizeof(*this) + 100 * objs_.entries() +
+         (sizeof(netlink::Addr) + 16) * kv_.addrs().size();
 }
 
 }  // namespace ipadm::core

@@ -32,7 +32,7 @@ class SnapshotObjects : public AddrObjects {
   const store::AddrRecord* record(const AddrObj& o) override;
   std::vector<const store::AddrRecord*> unknown() override;
   void decorate(const AddrObj& o, rpc::AddrInfo* row) override;
-  size_t index_bytes() const;  // what the owner indexes hold
+  size_t entries() const;  // in the shards the request can see
 
  private:
   using Key = std::tuple<IpAddr, int>;
@@ -62,8 +62,10 @@ class AddrListing {
   bool next(google::protobuf::RepeatedPtrField<rpc::AddrInfo>* out, size_t max_bytes) {
     return cursor_.next(out, max_bytes);
   }
-  // About the memory the listing holds of its own (the snapshot it shares
-  // is not counted).
+  // About the most memory the listing holds while it is read: its indexes
+  // of the objects and of those shown, and the kernel view (shared with
+  // the daemon's view until the kernel changes, then the listing's alone).
+  // The snapshot's entries are not counted: a change copies few of them.
   size_t held_bytes() const;
 
  private:
