@@ -24,7 +24,8 @@
 #   itself carries N address objects in the kernel (stored with sqlite3, put
 #   in by `ipadm restore`), interleaved with `ip addr add` + `ip addr del`
 #   pairs on the same link: the kernel's own cost grows with the addresses
-#   on the link too, so the ip rows are the reference for that growth.
+#   on the link too, so the ip rows are the reference for that growth, and
+#   create-addr minus `ip addr add` is what ipadm adds to the kernel's work.
 #
 # Timing (like ../shared/bench/peers/timeit.sh): the clock is read inside the
 # namespace with bash $EPOCHREALTIME around the measured process only, so
@@ -370,8 +371,8 @@ if [ -n "$SAME_SIZES" ]; then
   echo
   echo "## create-addr + delete-addr on a link already carrying N address objects"
   echo
-  echo "| N on veth0 | create-addr median ms (min) | vs N=$first | delete-addr median ms (min) | \`ip addr add\` median ms (min) | vs N=$first | \`ip addr del\` median ms (min) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| N on veth0 | create-addr median ms (min) | vs N=$first | delete-addr median ms (min) | \`ip addr add\` median ms (min) | vs N=$first | \`ip addr del\` median ms (min) | create-addr minus \`ip addr add\` (ipadm's own part) ms | vs N=$first |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   read -r c0 _ _ <<<"${P3_CREATE[$first]}"
   read -r a0 _ _ <<<"${P3_IPADD[$first]}"
   for N in $SAME_SIZES; do
@@ -379,9 +380,11 @@ if [ -n "$SAME_SIZES" ]; then
     read -r dm dmin _ <<<"${P3_DELETE[$N]}"
     read -r am amin _ <<<"${P3_IPADD[$N]}"
     read -r xm xmin _ <<<"${P3_IPDEL[$N]}"
-    printf '| %s | %s (%s) | %s | %s (%s) | %s (%s) | %s | %s (%s) |\n' "$N" "$cm" "$cmin" \
+    printf '| %s | %s (%s) | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s |\n' "$N" "$cm" "$cmin" \
       "$(awk -v a="$cm" -v b="$c0" 'BEGIN{printf "%.2fx", a / b}')" "$dm" "$dmin" "$am" "$amin" \
-      "$(awk -v a="$am" -v b="$a0" 'BEGIN{printf "%.2fx", a / b}')" "$xm" "$xmin"
+      "$(awk -v a="$am" -v b="$a0" 'BEGIN{printf "%.2fx", a / b}')" "$xm" "$xmin" \
+      "$(awk -v a="$cm" -v b="$am" 'BEGIN{printf "%.2f", a - b}')" \
+      "$(awk -v a="$cm" -v b="$am" -v c="$c0" -v d="$a0" 'BEGIN{printf "%.2fx", (a - b) / (c - d)}')"
   done
 fi
 echo

@@ -141,6 +141,7 @@ bool KernelEvents::settled() const {
 }
 
 bool KernelEvents::wait_settled(std::chrono::steady_clock::time_point until) const {
+  if (settled()) return true;  // the usual case, without the readers' common lock
   std::unique_lock lock(idle_mu_);
   for (;;) {
     if (settled()) return true;
