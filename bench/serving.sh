@@ -7,6 +7,7 @@
 #   RPC_SIZES="10 10000"          addresses on the interface for part 2
 #   CLIENTS="1 8 32 128"          concurrent clients for part 2
 #   RPC_SECONDS=2                 seconds per load run
+#   RPC_REPS=3                    load runs per tool and client count, alternating
 #   REPS=5                        runs per timed row in parts 1 and 3
 #   BENCH_RT=1                    measured processes and ipmgmtd under chrt -f 20
 #   OUT=DIR                       raw data, summary and plots (default: a temp dir)
@@ -23,7 +24,10 @@
 #   the link carrying 10 or 10,000 addresses, one request at a time per
 #   client, over libipadm, for RPC_SECONDS, at each client count; the same
 #   request bytes to bench_echo (bench/tools/echo_server.cc, a raw
-#   SOCK_SEQPACKET echo server, one thread per connection) are the reference.
+#   SOCK_SEQPACKET echo server, one thread per connection) are the reference,
+#   run alternately with it RPC_REPS times (the report gives medians, and
+#   the median of each run's ipadm/echo ratio: the echo's rate moves from
+#   run to run on a 2-vCPU guest).
 #   Checks: no failed request (bench_load exits non-zero otherwise).
 # Part 3, restart: with 10,000 objects in the kernel, ipmgmtd is SIGKILLed
 #   and started again (forking: the parent exits when the socket accepts);
@@ -57,6 +61,7 @@ SIZES=${SIZES:-10 1000 10000 100000}
 RPC_SIZES=${RPC_SIZES:-10 10000}
 CLIENTS=${CLIENTS:-1 8 32 128}
 RPC_SECONDS=${RPC_SECONDS:-2}
+RPC_REPS=${RPC_REPS:-3}
 REPS=${REPS:-5}
 RT=()
 [ "${BENCH_RT:-0}" = 1 ] && RT=(chrt -f 20)
@@ -191,15 +196,17 @@ for N in $SIZES; do
     PIDS+=("$EPID")
     while ! grep -q ready "$WORK/echo.out"; do sleep 0.01; done
     for C in $CLIENTS; do
-      for tool in echo ipadm; do
-        where=$ROOT
-        [ "$tool" = echo ] && where=$sock
-        line=$(in_ns "${RT[@]+"${RT[@]}"}" "$LOAD" "$tool" "$where" veth0 "$C" "$RPC_SECONDS") ||
-          die "bench_load $tool clients=$C N=$N: $line"
-        read -r _ c _ req _ _ _ rps _ p50 _ p99 _ err <<<"$line"
-        [ "$err" = 0 ] && [ "$req" -gt 0 ] || die "bench_load $tool: $line"
-        record rpc "$N" "$tool" "$c" 1 "$rps" "$p50" "$p99"
-        log "  $tool clients=$C: $rps req/s p50 ${p50}us p99 ${p99}us"
+      for ((rep = 1; rep <= RPC_REPS; rep++)); do
+        for tool in echo ipadm; do
+          where=$ROOT
+          [ "$tool" = echo ] && where=$sock
+          line=$(in_ns "${RT[@]+"${RT[@]}"}" "$LOAD" "$tool" "$where" veth0 "$C" "$RPC_SECONDS") ||
+            die "bench_load $tool clients=$C N=$N: $line"
+          read -r _ c _ req _ _ _ rps _ p50 _ p99 _ err <<<"$line"
+          [ "$err" = 0 ] && [ "$req" -gt 0 ] || die "bench_load $tool: $line"
+          record rpc "$N" "$tool" "$c" "$rep" "$rps" "$p50" "$p99"
+          log "  $tool clients=$C run $rep: $rps req/s p50 ${p50}us p99 ${p99}us"
+        done
       done
     done
     kill -KILL "$EPID"

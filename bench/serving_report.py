@@ -5,7 +5,8 @@ OUTDIR/serving-summary.md (markdown tables) and two SVG plots:
   rpc-throughput.svg  requests/s vs concurrent clients, ipadm and echo, per
                       address count on the interface
 RAW columns: part n tool clients rep value p50_us p99_us, where value is
-seconds (parts listing, restart) or requests/s (part rpc). Standard library
+seconds (parts listing, restart) or requests/s (part rpc). RPC rows: medians
+over the runs; ipadm / echo is the median of the runs' paired ratios. Standard library
 only: the SVG is written by hand."""
 import csv, os, statistics, sys
 
@@ -44,17 +45,19 @@ def main(raw, outdir):
     # rpc
     rpc = sorted({(n, c) for p, n, _, c in d if p == "rpc"})
     if rpc:
-        md += ["", "| addresses on the link | clients | echo req/s | echo p50 / p99 us | ipadm req/s | p50 / p99 us | ipadm / echo |",
-               "|---:|---:|---:|---:|---:|---:|---:|"]
+        md += ["", "| addresses on the link | clients | echo req/s | echo p50 / p99 us | ipadm req/s | p50 / p99 us | ipadm / echo | runs |",
+               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         series = []
         for n, c in rpc:
-            e, i = d[("rpc", n, "echo", c)][0], d[("rpc", n, "ipadm", c)][0]
-            md.append(f"| {n:,} | {c} | {float(e['value']):,.0f} | {e['p50_us']} / {e['p99_us']} | "
-                      f"{float(i['value']):,.0f} | {i['p50_us']} / {i['p99_us']} | {float(i['value']) / float(e['value']):.0%} |")
+            e, i = d[("rpc", n, "echo", c)], d[("rpc", n, "ipadm", c)]
+            by_rep = {r["rep"]: float(r["value"]) for r in e}
+            ratio = statistics.median(float(r["value"]) / by_rep[r["rep"]] for r in i if r["rep"] in by_rep)
+            md.append(f"| {n:,} | {c} | {med(e):,.0f} | {med(e, 'p50_us'):.0f} / {med(e, 'p99_us'):.0f} | "
+                      f"{med(i):,.0f} | {med(i, 'p50_us'):.0f} / {med(i, 'p99_us'):.0f} | {ratio:.0%} | {len(i)} |")
         for n in sorted({n for n, _ in rpc}):
             for tool in ("echo", "ipadm"):
                 series.append((f"{tool}, {n:,} addrs" if tool == "ipadm" else f"raw echo ({n:,} run)",
-                               [(c, float(d[("rpc", n, tool, c)][0]["value"])) for nn, c in rpc if nn == n]))
+                               [(c, med(d[("rpc", n, tool, c)])) for nn, c in rpc if nn == n]))
         line_plot(os.path.join(outdir, "rpc-throughput.svg"), "read RPC (show-if): requests/s vs clients",
                   "concurrent clients (log)", "requests/s (log)", series)
     # restart

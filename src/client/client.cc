@@ -85,9 +85,12 @@ Result<rpc::Reply> Client::call_once_(const rpc::Request& req) {
 Result<rpc::Reply> Client::receive_(uint64_t id) {
   ssize_t n;
   rpc::Reply merged;
-  std::vector<char> buf(kMaxMessage + 1);
+  // One buffer for the client's life, not zeroed: a call does not pay for
+  // 64 KiB it does not use.
+  if (!rbuf_) rbuf_.reset(new char[kMaxMessage + 1]);
+  char* buf = rbuf_.get();
   for (;;) {
-    do n = recv(fd_, buf.data(), buf.size(), MSG_TRUNC);
+    do n = recv(fd_, buf, kMaxMessage + 1, MSG_TRUNC);
     while (n < 0 && errno == EINTR);
     if (n <= 0) return ipc_error(n < 0 ? errno : ECONNRESET, "receive");
     if (static_cast<size_t>(n) > kMaxMessage) return Status(Errc::EBade, "oversize reply");
@@ -97,7 +100,7 @@ Result<rpc::Reply> Client::receive_(uint64_t id) {
     // zero or false field out of the wire).
     merged.clear_id();
     merged.clear_more();
-    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(buf.data()),
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(buf),
                                               static_cast<int>(n));
     if (!merged.MergeFromCodedStream(&in) || !in.ConsumedEntireMessage() || merged.id() != id)
       return Status(Errc::EBade, "malformed reply");

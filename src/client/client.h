@@ -73,6 +73,7 @@ class Client {
   int fd_ = -1;
   uint64_t next_id_ = 1;
   uint64_t hello_pending_ = 0;  // id of the unread Hello reply, 0 = none
+  std::unique_ptr<char[]> rbuf_;  // kMaxMessage + 1 bytes, made at first use
 };
 
 }  // namespace ipadm::client

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <chrono>
 
+#include "common/protocol.h"
+
 namespace ipadm::daemon {
 
 namespace {
@@ -33,25 +35,21 @@ int wait_fd(int fd, short events, int timeout_ms) {
 }  // namespace
 
 Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out) {
+  // Received on the stack (only the message's own bytes are touched), then
+  // copied: a connection keeps a buffer as large as its last message, not
+  // as large as the largest. MSG_TRUNC makes recv return the datagram's
+  // real length, so one call both takes it and says whether it was too big.
+  char buf[kMaxMessage + 1];
+  max = std::min(max, kMaxMessage);
   for (;;) {
     int r = wait_fd(fd, POLLIN, timeout_ms);
     if (r == 0) return Recv::Timeout;
     if (r < 0) return Recv::Closed;
-    // Peek at the length first: the buffer is as large as the message,
-    // not as large as the largest message (idle connections stay small).
-    char probe;
-    ssize_t len = recv(fd, &probe, 1, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-    if (len < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (len <= 0) return Recv::Closed;
-    if (static_cast<size_t>(len) > max) {
-      recv(fd, &probe, 1, MSG_TRUNC | MSG_DONTWAIT);  // drop it
-      return Recv::Oversize;
-    }
-    out->resize(static_cast<size_t>(len));
-    ssize_t n = recv(fd, out->data(), out->size(), MSG_TRUNC | MSG_DONTWAIT);
+    ssize_t n = recv(fd, buf, max + 1, MSG_TRUNC | MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) return Recv::Closed;
-    out->resize(std::min(static_cast<size_t>(n), out->size()));
+    if (static_cast<size_t>(n) > max) return Recv::Oversize;  // taken and dropped
+    out->assign(buf, static_cast<size_t>(n));
     return Recv::Message;
   }
 }

@@ -10,8 +10,8 @@ namespace ipadm::daemon {
 enum class Recv { Message, Closed, Timeout, Oversize };
 
 // Waits up to timeout_ms (< 0: forever) for one datagram and stores it in
-// *out. Oversize: longer than max (the datagram is consumed). Closed covers
-// EOF and socket errors.
+// *out. Oversize: longer than max, or than kMaxMessage (the datagram is
+// consumed). Closed covers EOF and socket errors.
 Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out);
 
 enum class Send { Sent, Stalled, Closed };

@@ -20,6 +20,8 @@ const rpc::Reply* AddrListingReply::next() {
   return &part_;
 }
 
-size_t AddrListingReply::held_bytes() const { return listing_->held_bytes() + kReplyChunk; }
+// The datagram being sent is not counted, as for any reply: the connection
+// caps bound it.
+size_t AddrListingReply::held_bytes() const { return listing_->held_bytes(); }
 
 }  // namespace ipadm::daemon

@@ -286,7 +286,10 @@ bool Server::handle_one_(Conn& conn, const std::string& bytes) {
 // Unauthorized peers: at most kUnauthorizedInService of their requests are
 // in the Service at once, so a request of root or the -G group waits behind
 // at most that many; a reply of several datagrams is charged to the shared
-// budget while held (one datagram is bounded by the connection caps). When
+// budget while held (its held_bytes(); one datagram's worth is bounded by
+// the connection caps). A listing (show-addr) is opened in the Service and
+// its rows are built as they are sent, outside that count: they read a
+// snapshot and take no lock, and its charge bounds what it holds. When
 // the last reply of the same request type was large, its size is charged
 // before building, so a connection waiting for room builds nothing; else
 // the charge follows the build, and a reply that does not fit is dropped,

@@ -109,6 +109,46 @@ TEST_F(ServerTest, SilentConnectionIsClosedAtTheHelloDeadline) {
   close(fd);
 }
 
+// A request of exactly kMaxMessage bytes is read and answered; one byte more
+// ends the connection without a reply (recv_datagram: one recv with
+// MSG_TRUNC takes the datagram and says its real length).
+TEST_F(ServerTest, RequestOverTheMessageCapEndsTheConnection) {
+  start();
+  int fd = connect_();
+  send_req(fd, hello(1));
+  ASSERT_TRUE(recv_reply(fd));
+  rpc::Request q;
+  q.set_id(2);
+  q.mutable_show_if();
+  std::string b = q.SerializeAsString();
+  b.resize(kMaxMessage, '\0');  // zero bytes after a message: not a valid request
+  ASSERT_EQ(send(fd, b.data(), b.size(), MSG_NOSIGNAL), static_cast<ssize_t>(b.size()));
+  EXPECT_FALSE(recv_reply(fd)) << "a malformed request is not answered";
+  close(fd);
+  fd = connect_();
+  send_req(fd, hello(3));
+  ASSERT_TRUE(recv_reply(fd));
+  b = q.SerializeAsString();
+  // A valid request padded to the cap with an unknown field (number 1000,
+  // length-delimited) is parsed and answered.
+  std::string pad = "\xc2\x3e";  // tag: field 1000, wire type 2
+  size_t room = kMaxMessage - b.size() - pad.size() - 3;
+  pad += static_cast<char>(0x80 | (room & 0x7f));
+  pad += static_cast<char>(0x80 | ((room >> 7) & 0x7f));
+  pad += static_cast<char>(room >> 14);
+  b += pad + std::string(room, 'x');
+  ASSERT_EQ(b.size(), kMaxMessage);
+  ASSERT_EQ(send(fd, b.data(), b.size(), MSG_NOSIGNAL), static_cast<ssize_t>(b.size()));
+  auto r = recv_reply(fd);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->id(), 2u);
+  EXPECT_EQ(r->status(), 0u) << r->detail();
+  b.push_back('x');  // one byte over the cap
+  ASSERT_EQ(send(fd, b.data(), b.size(), MSG_NOSIGNAL), static_cast<ssize_t>(b.size()));
+  EXPECT_FALSE(recv_reply(fd)) << "EOF, no reply";
+  close(fd);
+}
+
 TEST_F(ServerTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
   start();
   int fd = connect_();
