@@ -166,7 +166,7 @@ Result<rpc::ShowIfReply> Client::show_if(const std::string& ifname) {
   q.mutable_show_if()->set_ifname(ifname);
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->show_if();
+  return std::move(*r->mutable_show_if());
 }
 
 Status Client::create_addr(const rpc::CreateAddrReq& req) {
@@ -211,7 +211,7 @@ Result<rpc::WaitOnlineReply> Client::wait_online(const std::vector<std::string>&
   q.mutable_wait_online();  // set even when no name is given
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->wait_online();
+  return std::move(*r->mutable_wait_online());
 }
 
 Status Client::set_prop(const rpc::SetPropReq& req) {
@@ -225,7 +225,7 @@ Result<rpc::ShowPropReply> Client::show_prop(const rpc::ShowPropReq& req) {
   *q.mutable_show_prop() = req;
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->show_prop();
+  return std::move(*r->mutable_show_prop());
 }
 
 Status Client::create_route(const rpc::CreateRouteReq& req) {
@@ -245,7 +245,7 @@ Result<rpc::ShowRouteReply> Client::show_route(const std::string& ifname) {
   q.mutable_show_route()->set_ifname(ifname);
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->show_route();
+  return std::move(*r->mutable_show_route());
 }
 
 Result<rpc::RestoreReply> Client::restore() {
@@ -253,7 +253,7 @@ Result<rpc::RestoreReply> Client::restore() {
   q.mutable_restore();
   auto r = call(std::move(q));
   IPADM_TRY(r);
-  return r->restore();
+  return std::move(*r->mutable_restore());
 }
 
 Result<std::string> Client::export_conf(const std::string& format) {

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -34,19 +35,33 @@ int wait_fd(int fd, short events, int timeout_ms) {
 
 }  // namespace
 
-Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out) {
+Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out, int* armed_ms) {
   // Received on the stack (only the message's own bytes are touched), then
   // copied: a connection keeps a buffer as large as its last message, not
   // as large as the largest. MSG_TRUNC makes recv return the datagram's
   // real length, so one call both takes it and says whether it was too big.
   char buf[kMaxMessage + 1];
   max = std::min(max, kMaxMessage);
+  // With armed_ms and a time-out to wait (0 would mean forever there), the
+  // receive blocks for at most timeout_ms itself.
+  const bool blocking = armed_ms && timeout_ms > 0;
+  if (blocking && *armed_ms != timeout_ms) {
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return Recv::Closed;
+    *armed_ms = timeout_ms;
+  }
   for (;;) {
-    int r = wait_fd(fd, POLLIN, timeout_ms);
-    if (r == 0) return Recv::Timeout;
-    if (r < 0) return Recv::Closed;
-    ssize_t n = recv(fd, buf, max + 1, MSG_TRUNC | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (!blocking) {
+      int r = wait_fd(fd, POLLIN, timeout_ms);
+      if (r == 0) return Recv::Timeout;
+      if (r < 0) return Recv::Closed;
+    }
+    ssize_t n = recv(fd, buf, max + 1, MSG_TRUNC | (blocking ? 0 : MSG_DONTWAIT));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (blocking) return Recv::Timeout;
+      continue;
+    }
     if (n <= 0) return Recv::Closed;
     if (static_cast<size_t>(n) > max) return Recv::Oversize;  // taken and dropped
     out->assign(buf, static_cast<size_t>(n));

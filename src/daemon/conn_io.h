@@ -12,7 +12,12 @@ enum class Recv { Message, Closed, Timeout, Oversize };
 // Waits up to timeout_ms (< 0: forever) for one datagram and stores it in
 // *out. Oversize: longer than max, or than kMaxMessage (the datagram is
 // consumed). Closed covers EOF and socket errors.
-Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out);
+// armed_ms (optional, for a blocking socket the caller reads only through
+// this): the receive time-out last set on the socket (SO_RCVTIMEO; start
+// with -1). The wait is then the receive itself, one system call per
+// message, and the option is set again only when timeout_ms changes.
+Recv recv_datagram(int fd, int timeout_ms, size_t max, std::string* out,
+                   int* armed_ms = nullptr);
 
 enum class Send { Sent, Stalled, Closed };
 

@@ -192,13 +192,14 @@ void Server::serve_conn_(Conn& conn) {
   using Clock = std::chrono::steady_clock;
   auto hello_by = Clock::now() + std::chrono::milliseconds(hello_timeout_ms);
   std::string bytes;
+  int armed_ms = -1;  // the socket's receive time-out (recv_datagram)
   for (;;) {
     int timeout = idle_timeout_ms;
     if (!conn.greeted) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(hello_by - Clock::now());
       timeout = static_cast<int>(std::max<long long>(0, left.count()));
     }
-    switch (recv_datagram(conn.fd, timeout, kMaxMessage, &bytes)) {
+    switch (recv_datagram(conn.fd, timeout, kMaxMessage, &bytes, &armed_ms)) {
       case Recv::Message:
         break;
       case Recv::Closed:
