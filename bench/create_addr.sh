@@ -24,8 +24,10 @@
 #   itself carries N address objects in the kernel (stored with sqlite3, put
 #   in by `ipadm restore`), interleaved with `ip addr add` + `ip addr del`
 #   pairs on the same link: the kernel's own cost grows with the addresses
-#   on the link too, so the ip rows are the reference for that growth, and
-#   create-addr minus `ip addr add` is what ipadm adds to the kernel's work.
+#   on the link too, so the ip rows are the reference for that growth. Also,
+#   when perf(1) is there, ipmgmtd's CPU time per pair (perf stat -p, the
+#   kernel work of its netlink requests included): its growth with N against
+#   the growth of an `ip addr add` + `ip addr del` pair.
 #
 # Timing (like ../shared/bench/peers/timeit.sh): the clock is read inside the
 # namespace with bash $EPOCHREALTIME around the measured process only, so
@@ -290,7 +292,7 @@ for N in $SIZES; do
 done
 
 # ------------------------------------------------------------------ part 3
-declare -A P3_CREATE P3_DELETE P3_IPADD P3_IPDEL
+declare -A P3_CREATE P3_DELETE P3_IPADD P3_IPDEL P3_DCPU
 [[ " $PARTS " == *" 3 "* ]] || SAME_SIZES=""
 for N in $SAME_SIZES; do
   log "part 3: N=$N address objects on veth0 itself"
@@ -314,6 +316,18 @@ for N in $SAME_SIZES; do
     loop "$NS3" "$ROOT3" ipadm-pair "$r" 1 >>"$F"
     loop "$NS3" "$ROOT3" ip-pair "$r" 1 >>"$F"
   done
+  # ipmgmtd's CPU time over RUNS more pairs, alone: perf stat counts the
+  # connection threads that end meanwhile too (/proc would lose them).
+  P3_DCPU[$N]=-
+  if command -v perf >/dev/null 2>&1; then
+    perf stat -x, -e task-clock -p "$DPID" -o "$OUT/p3cpu-$N.txt" &
+    PERFP=$!
+    sleep 0.3
+    loop "$NS3" "$ROOT3" ipadm-pair 40000 "$RUNS" >/dev/null
+    kill -INT "$PERFP"
+    wait "$PERFP" || true
+    P3_DCPU[$N]=$(awk -F, -v n="$RUNS" '$3 ~ /task-clock/ {printf "%.2f", $1 / n}' "$OUT/p3cpu-$N.txt")
+  fi
   [ "$(count_v4 "$NS3" 10.100.)" = 0 ] || { echo "bench: ipadm left addresses on veth0" >&2; exit 1; }
   [ "$(count_v4 "$NS3" 10.101.)" = 0 ] || { echo "bench: ip left addresses on veth0" >&2; exit 1; }
   [ "$(count_v4 "$NS3" 10.6)" = "$N" ] || { echo "bench: the N objects changed" >&2; exit 1; }
@@ -371,20 +385,21 @@ if [ -n "$SAME_SIZES" ]; then
   echo
   echo "## create-addr + delete-addr on a link already carrying N address objects"
   echo
-  echo "| N on veth0 | create-addr median ms (min) | vs N=$first | delete-addr median ms (min) | \`ip addr add\` median ms (min) | vs N=$first | \`ip addr del\` median ms (min) | create-addr minus \`ip addr add\` (ipadm's own part) ms | vs N=$first |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| N on veth0 | create-addr median ms (min) | vs N=$first | delete-addr median ms (min) | \`ip addr add\` median ms (min) | vs N=$first | \`ip addr del\` median ms (min) | ipmgmtd CPU per create+delete, ms | its growth from N=$first, ms | growth of \`ip addr add\` + \`del\` from N=$first, ms |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   read -r c0 _ _ <<<"${P3_CREATE[$first]}"
   read -r a0 _ _ <<<"${P3_IPADD[$first]}"
+  read -r x0 _ _ <<<"${P3_IPDEL[$first]}"
   for N in $SAME_SIZES; do
     read -r cm cmin _ <<<"${P3_CREATE[$N]}"
     read -r dm dmin _ <<<"${P3_DELETE[$N]}"
     read -r am amin _ <<<"${P3_IPADD[$N]}"
     read -r xm xmin _ <<<"${P3_IPDEL[$N]}"
-    printf '| %s | %s (%s) | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s |\n' "$N" "$cm" "$cmin" \
+    printf '| %s | %s (%s) | %s | %s (%s) | %s (%s) | %s | %s (%s) | %s | %s | %s |\n' "$N" "$cm" "$cmin" \
       "$(awk -v a="$cm" -v b="$c0" 'BEGIN{printf "%.2fx", a / b}')" "$dm" "$dmin" "$am" "$amin" \
       "$(awk -v a="$am" -v b="$a0" 'BEGIN{printf "%.2fx", a / b}')" "$xm" "$xmin" \
-      "$(awk -v a="$cm" -v b="$am" 'BEGIN{printf "%.2f", a - b}')" \
-      "$(awk -v a="$cm" -v b="$am" -v c="$c0" -v d="$a0" 'BEGIN{printf "%.2fx", (a - b) / (c - d)}')"
+      "${P3_DCPU[$N]}" "$(awk -v a="${P3_DCPU[$N]}" -v b="${P3_DCPU[$first]}" 'BEGIN{if (a == "-") print "-"; else printf "%+.2f", a - b}')" \
+      "$(awk -v a="$am" -v b="$a0" -v x="$xm" -v y="$x0" 'BEGIN{printf "%+.2f", a + x - b - y}')"
   done
 fi
 echo
