@@ -157,26 +157,27 @@ void AddrRowCursor::advance() {
   }
 }
 
+size_t AddrRowCursor::phase_size() const {
+  switch (phase_) {
+    case Phase::Kernel:
+      return kv_.addrs().size();
+    case Phase::Known:
+      return known_.size();
+    case Phase::Unknown:
+      return unknown_.size();
+    case Phase::Done:
+      break;
+  }
+  return 0;
+}
+
 bool AddrRowCursor::next(Rows* out, size_t max_bytes) {
   size_t bytes = 0;
   while (phase_ != Phase::Done && (bytes < max_bytes || bytes == 0)) {
-    size_t n = 0;
-    switch (phase_) {
-      case Phase::Kernel:
-        n = kernel_row(out);
-        if (++pos_ == kv_.addrs().size()) advance();
-        break;
-      case Phase::Known:
-        n = known_row(out);
-        if (++pos_ == known_.size()) advance();
-        break;
-      case Phase::Unknown:
-        n = unknown_row(out);
-        if (++pos_ == unknown_.size()) advance();
-        break;
-      case Phase::Done:
-        break;
-    }
+    size_t n = phase_ == Phase::Kernel  ? kernel_row(out)
+               : phase_ == Phase::Known ? known_row(out)
+                                        : unknown_row(out);
+    if (++pos_ == phase_size()) advance();
     if (n) ++rows_;
     bytes += n;
   }
@@ -252,9 +253,7 @@ size_t AddrRowCursor::unknown_row(Rows* out) {
 
 void addr_rows(const KernelView& kv, AddrObjects& objs, const AddrFilter& filter,
                google::protobuf::RepeatedPtrField<rpc::AddrInfo>* out) {
-  AddrRowCursor c(kv, objs, filter);
-  while (c.next(out, SIZE_MAX)) {
-  }
+  AddrRowCursor(kv, objs, filter).next(out, SIZE_MAX);  // no bound: every row
 }
 
 std::vector<rpc::AddrInfo> addr_rows(const KernelView& kv, const AddrObjMap& map,

@@ -68,6 +68,7 @@ class AddrRowCursor {
   size_t known_row(Rows* out);
   size_t unknown_row(Rows* out);
   void advance();  // to the next phase, fetching its items
+  size_t phase_size() const;  // items of the current phase
 
   const KernelView& kv_;
   AddrObjects& objs_;

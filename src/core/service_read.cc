@@ -49,13 +49,20 @@ Result<std::unique_ptr<AddrListing>> Service::show_addr_listing(const rpc::ShowA
   return addr_listing_(std::move(snap), std::move(*kv), req);
 }
 
-Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
-  auto listing = show_addr_listing(req);
+namespace {
+
+// Every row of a listing, as one reply.
+Result<rpc::ShowAddrReply> whole(Result<std::unique_ptr<AddrListing>> listing) {
   IPADM_TRY(listing);
   rpc::ShowAddrReply reply;
-  while ((*listing)->next(reply.mutable_addrs(), SIZE_MAX)) {
-  }
+  (*listing)->next(reply.mutable_addrs(), SIZE_MAX);  // no bound: every row
   return reply;
+}
+
+}  // namespace
+
+Result<rpc::ShowAddrReply> Service::show_addr(const rpc::ShowAddrReq& req) {
+  return whole(show_addr_listing(req));
 }
 
 Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& req) {
@@ -65,12 +72,7 @@ Result<rpc::ShowAddrReply> Service::show_addr_locked_(const rpc::ShowAddrReq& re
   IPADM_TRY(kv);
   auto snap = snaps_.load();
   if (!snap) return Status(Errc::Failure, "cannot read the store");
-  auto listing = addr_listing_(std::move(snap), std::move(*kv), req);
-  IPADM_TRY(listing);
-  rpc::ShowAddrReply reply;
-  while ((*listing)->next(reply.mutable_addrs(), SIZE_MAX)) {
-  }
-  return reply;
+  return whole(addr_listing_(std::move(snap), std::move(*kv), req));
 }
 
 // The errors come first, from what the rows would be: a named object has

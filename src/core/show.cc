@@ -1,6 +1,5 @@
 #include "core/show.h"
 
-#include <linux/if_addr.h>
 #include <net/if.h>
 #include <sys/socket.h>
 

@@ -207,12 +207,15 @@ LiveView::Snapshot LiveView::snapshot(const std::string& ifname, bool with_addrs
     s.addrs = std::make_shared<const std::vector<Addr>>();
   } else if (ifname.empty()) {
     s.addrs = order_locked_();
-  } else {
-    // One link's part of the whole order (it sorts by link first).
+  } else if (order_ && order_generation_ == generation_) {
+    // One link's part of the current whole order (it sorts by link first).
     std::vector<Addr> mine;
-    for (const Addr& a : *order_locked_())
+    for (const Addr& a : *order_)
       if (a.ifindex == ifindex) mine.push_back(a);
     s.addrs = std::make_shared<const std::vector<Addr>>(std::move(mine));
+  } else {
+    // Stale: sort this link's addresses only, not every link's.
+    s.addrs = std::make_shared<const std::vector<Addr>>(dump_order_locked_(ifindex));
   }
   return s;
 }
